@@ -1,0 +1,126 @@
+// Package cli is djsquash's command line: cobra commands, flags, text and JSON
+// output, and exit codes. It is the only package that prints.
+//
+// Invariants: Main never calls os.Exit and reads no global state, so tests
+// run it in-process with their own stdin/stdout/stderr. Exit codes are 0 (ok),
+// 1 (problems found: the command ran and reports something wrong) and 2 (usage
+// or input error: the command could not do its job).
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes shared by every command.
+const (
+	ExitOK       = 0
+	ExitProblems = 1
+	ExitUsage    = 2
+)
+
+// globals are the flags every command accepts.
+type globals struct {
+	project string
+	json    bool
+	noColor bool
+	verbose int
+}
+
+// env is what a command runs with: the streams and the global flags.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	g      globals
+}
+
+// exitError carries an exit code through cobra's error return.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// problems returns an error that exits 1: the command worked and found
+// something wrong. msg may be empty when the command already printed details.
+func problems(msg string) error { return &exitError{code: ExitProblems, err: errors.New(msg)} }
+
+// usageErr returns an error that exits 2.
+func usageErr(format string, args ...any) error {
+	return &exitError{code: ExitUsage, err: fmt.Errorf(format, args...)}
+}
+
+// Main runs djsquash with args (without the program name) and returns the
+// process exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := newRoot(e)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if msg := ee.err.Error(); msg != "" {
+			fmt.Fprintf(stderr, "djsquash: %s\n", msg)
+		}
+		return ee.code
+	}
+	// Anything cobra itself rejects (unknown command or flag, wrong number
+	// of arguments) is a usage error.
+	fmt.Fprintf(stderr, "djsquash: %s\nRun 'djsquash --help' for usage.\n", err)
+	return ExitUsage
+}
+
+func newRoot(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "djsquash",
+		Short: "Squash, reset and prune Django migration histories, statically",
+		Long: `djsquash turns a long Django migration history into a short, correct one.
+It reads migration files as Python source and never imports your project.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		// Validate the global flags once, for every subcommand.
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return e.resolveProject()
+		},
+	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	f := root.PersistentFlags()
+	f.StringVar(&e.g.project, "project", ".", "Django project directory")
+	f.BoolVar(&e.g.json, "json", false, "print machine-readable JSON")
+	f.BoolVar(&e.g.noColor, "no-color", false, "disable colored output")
+	f.CountVarP(&e.g.verbose, "verbose", "v", "more output (repeatable)")
+
+	root.AddCommand(newVersionCmd(e))
+	return root
+}
+
+// resolveProject makes --project absolute and checks it is a directory.
+func (e *env) resolveProject() error {
+	abs, err := filepath.Abs(e.g.project)
+	if err != nil {
+		return usageErr("--project: %v", err)
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		return usageErr("--project: %v", err)
+	}
+	if !st.IsDir() {
+		return usageErr("--project: %s is not a directory", abs)
+	}
+	e.g.project = abs
+	return nil
+}

@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+// buildVersion reads the version from the binary's build information, so
+// nothing has to be injected at link time: a tagged module build reports its
+// tag, a build from a checkout its VCS revision.
+func buildVersion() (version, revision string, modified bool) {
+	version = "devel"
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		version = v
+	}
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			revision = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	return
+}
+
+func newVersionCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print djsquash's version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			v, rev, mod := buildVersion()
+			if e.g.json {
+				return writeJSON(e, map[string]any{
+					"version": v, "revision": rev, "modified": mod, "go": runtime.Version(),
+				})
+			}
+			s := "djsquash " + v
+			if rev != "" {
+				if len(rev) > 12 {
+					rev = rev[:12]
+				}
+				s += " (" + rev
+				if mod {
+					s += "+dirty"
+				}
+				s += ")"
+			}
+			fmt.Fprintf(e.stdout, "%s %s\n", s, runtime.Version())
+			return nil
+		},
+	}
+}
+
+// writeJSON prints v as indented JSON followed by a newline.
+func writeJSON(e *env, v any) error {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

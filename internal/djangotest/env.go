@@ -1,0 +1,135 @@
+// Package djangotest runs real Django on a project directory for djsquash's
+// oracle tests: it makes a scratch copy, gives it a fresh database (an SQLite
+// file, or a new database on the test PostgreSQL or MariaDB server), runs
+// manage.py commands with the Django version a test asks for, and dumps the
+// resulting schema in a normalised form that two histories can be compared on.
+//
+// Test-only. Where to find Python, each Django version and the servers comes
+// from DJSQUASH_* environment variables, or from the file scripts/setup-test-env
+// writes. When something is missing a test is skipped with the command to run;
+// under CI=true it fails instead, because a skipped oracle test proves nothing.
+package djangotest
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Version is a Django feature release, "3.2", "4.2" or "5.2".
+type Version string
+
+// Versions returns every Django version djsquash supports, oldest first.
+func Versions() []Version { return []Version{"3.2", "4.2", "5.2"} }
+
+// Engine is a database backend.
+type Engine string
+
+const (
+	SQLite     Engine = "sqlite"
+	PostgreSQL Engine = "postgresql"
+	MySQL      Engine = "mysql"
+)
+
+// Engines returns every backend djsquash is tested on.
+func Engines() []Engine { return []Engine{SQLite, PostgreSQL, MySQL} }
+
+// Config is where the test environment lives.
+type Config struct {
+	Python   string
+	Django   map[Version]string // PYTHONPATH entry holding that Django
+	PGURL    string             // server URL; each test creates its own database on it
+	MySQLURL string
+}
+
+// envVars names the variables of Config, as written by scripts/setup-test-env.
+var envVars = []string{"DJSQUASH_PYTHON", "DJSQUASH_DJANGO_32", "DJSQUASH_DJANGO_42",
+	"DJSQUASH_DJANGO_52", "DJSQUASH_PG_URL", "DJSQUASH_MYSQL_URL"}
+
+// LoadConfig reads the environment, filling gaps from the cache file that
+// scripts/setup-test-env writes, so a plain `go test ./...` works after one
+// setup run.
+func LoadConfig() Config {
+	vals := map[string]string{}
+	for _, k := range envVars {
+		vals[k] = os.Getenv(k)
+	}
+	if f, err := os.Open(cacheEnvFile()); err == nil {
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			line := strings.TrimPrefix(strings.TrimSpace(sc.Text()), "export ")
+			k, v, ok := strings.Cut(line, "=")
+			if ok && vals[k] == "" {
+				vals[k] = v
+			}
+		}
+	}
+	if vals["DJSQUASH_PYTHON"] == "" {
+		vals["DJSQUASH_PYTHON"] = "/usr/bin/python3"
+	}
+	return Config{
+		Python: vals["DJSQUASH_PYTHON"],
+		Django: map[Version]string{
+			"3.2": vals["DJSQUASH_DJANGO_32"],
+			"4.2": vals["DJSQUASH_DJANGO_42"],
+			"5.2": vals["DJSQUASH_DJANGO_52"],
+		},
+		PGURL:    vals["DJSQUASH_PG_URL"],
+		MySQLURL: vals["DJSQUASH_MYSQL_URL"],
+	}
+}
+
+func cacheEnvFile() string {
+	if d := os.Getenv("DJSQUASH_CACHE"); d != "" {
+		return filepath.Join(d, "test-env")
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "djsquash", "test-env")
+}
+
+// InCI reports whether missing prerequisites must fail rather than skip.
+func InCI() bool { return os.Getenv("CI") == "true" }
+
+// Unavailable skips the test, or fails it under CI, saying what to run.
+func Unavailable(t testing.TB, format string, args ...any) {
+	t.Helper()
+	const hint = " (run scripts/setup-test-env)"
+	if InCI() {
+		t.Fatalf("CI=true and "+format+hint, args...)
+	}
+	t.Skipf(format+hint, args...)
+}
+
+// Django is one Django version ready to run.
+type Django struct {
+	Version    Version
+	Python     string
+	PythonPath string
+}
+
+// RequireDjango returns Django v or skips/fails the test.
+func RequireDjango(t testing.TB, v Version) *Django {
+	t.Helper()
+	cfg := LoadConfig()
+	path := cfg.Django[v]
+	if path == "" {
+		Unavailable(t, "Django %s: no DJSQUASH_DJANGO_%s set", v, strings.ReplaceAll(string(v), ".", ""))
+	}
+	cmd := exec.Command(cfg.Python, "-c", "import django; print(django.get_version())")
+	cmd.Env = append(os.Environ(), "PYTHONPATH="+path)
+	out, err := cmd.Output()
+	if err != nil {
+		Unavailable(t, "Django %s at %s does not import with %s: %v", v, path, cfg.Python, err)
+	}
+	if got := strings.TrimSpace(string(out)); !strings.HasPrefix(got, string(v)+".") {
+		t.Fatalf("DJSQUASH_DJANGO path %s holds Django %s, not %s", path, got, v)
+	}
+	return &Django{Version: v, Python: cfg.Python, PythonPath: path}
+}
