@@ -1,0 +1,66 @@
+// Package migration models one Django migration file as djsquash understands
+// it: its key, the attributes Django's loader reads (initial, atomic,
+// replaces, dependencies, run_before) and its operations.
+//
+// Invariants: a Migration is built from source and never evaluated; every
+// value that came from the file keeps its byte span (Pos/End) so that
+// diagnostics point at it and writers can copy it verbatim.
+package migration
+
+// Key identifies a migration as Django does: (app_label, name).
+type Key struct {
+	App  string
+	Name string
+}
+
+// String renders the key the way Django prints a Migration: "app.name".
+func (k Key) String() string { return k.App + "." + k.Name }
+
+// Repr renders the key as Django's %r of the tuple: ('app', 'name').
+func (k Key) Repr() string { return "('" + k.App + "', '" + k.Name + "')" }
+
+// Less orders keys as Python orders the tuples (code point order, which
+// byte order of UTF-8 preserves).
+func (k Key) Less(o Key) bool {
+	if k.App != o.App {
+		return k.App < o.App
+	}
+	return k.Name < o.Name
+}
+
+// The special names a dependency may use instead of a migration name.
+const (
+	First  = "__first__"
+	Latest = "__latest__"
+)
+
+// Dependency is one entry of `dependencies` or `run_before`.
+type Dependency struct {
+	Key
+	// Setting is the settings name when the entry was written as
+	// migrations.swappable_dependency(settings.X); Key then holds the
+	// resolved (app_label, "__first__").
+	Setting string
+	Pos     int // byte span of the entry in the file
+	End     int
+}
+
+// Migration is one migration file.
+type Migration struct {
+	Key
+	File         string // path as found on disk
+	Initial      bool
+	Atomic       bool // Django's default is true
+	Replaces     []Dependency
+	Dependencies []Dependency
+	RunBefore    []Dependency
+}
+
+// ReplacedKeys returns the keys of Replaces.
+func (m *Migration) ReplacedKeys() []Key {
+	keys := make([]Key, len(m.Replaces))
+	for i, r := range m.Replaces {
+		keys[i] = r.Key
+	}
+	return keys
+}
