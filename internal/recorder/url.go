@@ -1,0 +1,285 @@
+// Package recorder reads (and, for reset and prune, rewrites) Django's
+// django_migrations table on SQLite, PostgreSQL and MySQL/MariaDB.
+//
+// Each dialect only returns SQL strings; one Store executes them, always with
+// bound parameters (identifiers, which cannot be bound, are quoted by the
+// dialect). Reads run in read-only transactions under a deadline.
+//
+// Invariant: a password never leaves this package in any string: Target's
+// String and JSON forms redact it, and every error is scrubbed of it.
+package recorder
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Engine is a database backend.
+type Engine string
+
+const (
+	SQLite     Engine = "sqlite"
+	PostgreSQL Engine = "postgresql"
+	MySQL      Engine = "mysql"
+)
+
+// Target is one database to read, parsed from a dj-database-url style URL.
+type Target struct {
+	Name     string // environment name: "production", or "default"
+	Engine   Engine
+	Host     string
+	Port     string
+	User     string
+	password string // unexported: never printed, never marshalled
+	Database string // SQLite: the file path
+	Params   url.Values
+	Schema   string // PostgreSQL schema holding django_migrations ("" = search_path)
+}
+
+// schemes maps URL schemes to engines, as dj-database-url names them.
+var schemes = map[string]Engine{
+	"sqlite": SQLite, "spatialite": SQLite,
+	"postgres": PostgreSQL, "postgresql": PostgreSQL, "pgsql": PostgreSQL, "postgis": PostgreSQL,
+	"mysql": MySQL, "mysql2": MySQL, "mariadb": MySQL, "mysqlgis": MySQL,
+}
+
+// ParseTarget parses "[NAME=]URL", where URL may be "env:VAR". Relative
+// SQLite paths are resolved against base (the project directory). Errors
+// never contain the password.
+func ParseTarget(spec, base string) (*Target, error) {
+	name := "default"
+	if i := strings.Index(spec, "="); i > 0 && !strings.Contains(spec[:i], ":") && !strings.Contains(spec[:i], "/") {
+		name, spec = spec[:i], spec[i+1:]
+	}
+	raw := spec
+	if v, ok := strings.CutPrefix(spec, "env:"); ok {
+		val, set := os.LookupEnv(v)
+		if !set || val == "" {
+			return nil, fmt.Errorf("database %s: environment variable %s is not set", name, v)
+		}
+		raw = val
+	}
+	t, err := parseURL(raw, base)
+	if err != nil {
+		return nil, fmt.Errorf("database %s: %s", name, scrubURLError(err.Error(), raw))
+	}
+	t.Name = name
+	return t, nil
+}
+
+func parseURL(raw, base string) (*Target, error) {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return nil, fmt.Errorf("not a database URL (expected scheme://...): %s", redactRaw(raw))
+	}
+	engine, known := schemes[strings.ToLower(scheme)]
+	if !known {
+		return nil, fmt.Errorf("unsupported database scheme %q (use sqlite, postgres, postgresql, mysql or mariadb)", scheme)
+	}
+	if engine == SQLite {
+		// sqlite:///rel.db is relative, sqlite:////abs.db absolute: the path
+		// is everything after the third slash.
+		path, query, _ := strings.Cut(rest, "?")
+		path = strings.TrimPrefix(path, "/")
+		if path == "" || path == ":memory:" {
+			return nil, fmt.Errorf("sqlite URL has no file path")
+		}
+		if p, err := url.PathUnescape(path); err == nil {
+			path = p
+		}
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(base, path)
+		}
+		params, err := url.ParseQuery(query)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite URL query: %v", err)
+		}
+		return &Target{Engine: SQLite, Database: path, Params: params}, nil
+	}
+	// Split the user info at the last '@' ourselves: passwords often hold
+	// an unescaped '@' or '/', which url.Parse would cut at the wrong place,
+	// leaking the rest of the password as host or path.
+	var user, password string
+	if at := userinfoEnd(rest); at >= 0 {
+		userinfo := rest[:at]
+		rest = rest[at+1:]
+		u, p, _ := strings.Cut(userinfo, ":")
+		user, password = unescape(u), unescape(p)
+	}
+	u, err := url.Parse(scheme + "://" + rest)
+	if err != nil {
+		return nil, fmt.Errorf("invalid database URL %s", redactRaw(raw))
+	}
+	if u.Port() != "" {
+		if _, err := strconv.Atoi(u.Port()); err != nil {
+			return nil, fmt.Errorf("invalid port in database URL %s", redactRaw(raw))
+		}
+	}
+	t := &Target{Engine: engine, Host: u.Hostname(), Port: u.Port(), Params: u.Query(), User: user, password: password}
+	t.Database = strings.TrimPrefix(u.Path, "/")
+	if t.Database == "" {
+		return nil, fmt.Errorf("database URL names no database: %s", redactRaw(raw))
+	}
+	if t.Host == "" {
+		t.Host = "localhost"
+	}
+	if engine == PostgreSQL {
+		if sp := searchPath(t.Params.Get("options")); sp != "" {
+			t.Schema = sp
+		}
+		if s := t.Params.Get("currentSchema"); s != "" {
+			t.Schema = s
+		}
+	}
+	return t, nil
+}
+
+// userinfoEnd finds the '@' that ends the user info: the last one before
+// the query, or, when the password itself holds a '?', the last one not
+// followed by query text.
+func userinfoEnd(rest string) int {
+	q := strings.IndexByte(rest, '?')
+	if q < 0 {
+		q = len(rest)
+	}
+	if at := strings.LastIndex(rest[:q], "@"); at >= 0 {
+		return at
+	}
+	for at := strings.LastIndex(rest, "@"); at >= 0; at = strings.LastIndex(rest[:at], "@") {
+		if !strings.ContainsAny(rest[at:], "=&") {
+			return at
+		}
+	}
+	return -1
+}
+
+// unescape percent-decodes s when it is valid percent-encoding, else keeps it.
+func unescape(s string) string {
+	if d, err := url.PathUnescape(s); err == nil {
+		return d
+	}
+	return s
+}
+
+// searchPath extracts the first schema of "-csearch_path=a,b" or
+// "-c search_path=a" from libpq's options parameter.
+func searchPath(options string) string {
+	for _, f := range strings.Fields(strings.ReplaceAll(options, "-c ", "-c")) {
+		if v, ok := strings.CutPrefix(f, "-csearch_path="); ok {
+			first, _, _ := strings.Cut(v, ",")
+			return strings.Trim(strings.TrimSpace(first), `"`)
+		}
+	}
+	return ""
+}
+
+// HasPassword reports whether the target carries a password.
+func (t *Target) HasPassword() bool { return t.password != "" }
+
+// String is the redacted URL, safe for any output.
+func (t *Target) String() string {
+	if t.Engine == SQLite {
+		return "sqlite:///" + strings.TrimPrefix(t.Database, "/") + encodeParams(t.Params)
+	}
+	u := url.URL{Scheme: string(t.Engine), Host: t.Host, Path: "/" + t.Database}
+	if t.Port != "" {
+		u.Host += ":" + t.Port
+	}
+	if t.User != "" {
+		if t.password != "" {
+			u.User = url.UserPassword(t.User, "***")
+		} else {
+			u.User = url.User(t.User)
+		}
+	}
+	s := u.String()
+	s = strings.Replace(s, "%2A%2A%2A@", "***@", 1)
+	return s + encodeParams(t.Params)
+}
+
+// MarshalJSON emits the redacted form.
+func (t *Target) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]string{"name": t.Name, "engine": string(t.Engine), "url": t.String(), "schema": t.Schema})
+}
+
+// sensitiveParams are query parameters that may carry secrets.
+var sensitiveParams = map[string]bool{"password": true, "passwd": true, "sslpassword": true, "pass": true}
+
+func encodeParams(p url.Values) string {
+	if len(p) == 0 {
+		return ""
+	}
+	c := url.Values{}
+	for k, vs := range p {
+		for _, v := range vs {
+			if sensitiveParams[strings.ToLower(k)] {
+				v = "***"
+			}
+			c.Add(k, v)
+		}
+	}
+	return "?" + strings.ReplaceAll(c.Encode(), "%2A%2A%2A", "***")
+}
+
+// Scrub removes every form of the password from s.
+func (t *Target) Scrub(s string) string {
+	secrets := []string{t.password}
+	for k, vs := range t.Params {
+		if sensitiveParams[strings.ToLower(k)] {
+			secrets = append(secrets, vs...)
+		}
+	}
+	return scrubSecrets(s, secrets)
+}
+
+func scrubSecrets(s string, secrets []string) string {
+	for _, p := range secrets {
+		if p == "" {
+			continue
+		}
+		for _, form := range []string{p, url.QueryEscape(p), url.PathEscape(p), url.UserPassword("x", p).String()[2:]} {
+			if form != "" {
+				s = strings.ReplaceAll(s, form, "***")
+			}
+		}
+	}
+	return s
+}
+
+// redactRaw redacts the userinfo password of a URL we could not parse.
+func redactRaw(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return "(unparseable URL)"
+	}
+	if at := userinfoEnd(rest); at >= 0 {
+		userinfo := rest[:at]
+		if user, _, hasPw := strings.Cut(userinfo, ":"); hasPw {
+			rest = user + ":***" + rest[at:]
+		}
+	}
+	if q := strings.Index(rest, "?"); q >= 0 {
+		rest = rest[:q] + "?..."
+	}
+	return scheme + "://" + rest
+}
+
+// scrubURLError removes the password of raw from an error message, for
+// errors raised before the URL was parsed into a Target.
+func scrubURLError(msg, raw string) string {
+	_, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return msg
+	}
+	if at := userinfoEnd(rest); at >= 0 {
+		if _, pw, hasPw := strings.Cut(rest[:at], ":"); hasPw {
+			msg = scrubSecrets(msg, []string{pw})
+		}
+	}
+	return msg
+}
