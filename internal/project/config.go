@@ -1,0 +1,64 @@
+// Package project finds a Django project's apps and migration files on disk
+// and reads djsquash's settings from pyproject.toml.
+//
+// Invariants: discovery only reads; it never imports or runs the project.
+// Results are sorted (apps by label, files by name) so that everything
+// downstream is deterministic whatever order the file system returns.
+package project
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is the [tool.djsquash] table of pyproject.toml.
+type Config struct {
+	// Exclude lists glob patterns (relative to the project, slash-separated,
+	// "**" allowed) of directories or files to skip.
+	Exclude []string `toml:"exclude"`
+	// Apps maps app labels to migration directories, for layouts discovery
+	// cannot see (MIGRATION_MODULES, migrations outside their app).
+	Apps map[string]string `toml:"apps"`
+	// Databases maps environment names to URLs or env:VAR references.
+	Databases map[string]string `toml:"databases"`
+	// Settings gives values of swappable settings (AUTH_USER_MODEL and
+	// friends) when they cannot be read from the settings module.
+	Settings map[string]string `toml:"settings"`
+}
+
+// LoadConfig reads [tool.djsquash] from dir/pyproject.toml. A missing file
+// or table is an empty config; a malformed one is an error with its position.
+func LoadConfig(dir string) (*Config, error) {
+	path := filepath.Join(dir, "pyproject.toml")
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &Config{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Tool struct {
+			Djsquash Config `toml:"djsquash"`
+		} `toml:"tool"`
+	}
+	md, err := toml.Decode(string(data), &doc)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s:%d:%d: %s", path, pe.Position.Line, pe.Position.Col, pe.Message)
+		}
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	for _, k := range md.Undecoded() {
+		if len(k) > 2 && k[0] == "tool" && k[1] == "djsquash" {
+			return nil, fmt.Errorf("%s: unknown setting [tool.djsquash] %s", path, k[2:].String())
+		}
+	}
+	return &doc.Tool.Djsquash, nil
+}

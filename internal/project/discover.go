@@ -1,0 +1,205 @@
+package project
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/djsquash/djsquash/internal/diag"
+)
+
+// Diagnostic codes of discovery.
+const (
+	CodeDuplicateLabel = "DJ001" // two migration packages claim one app label
+	CodeConfigPath     = "DJ002" // a [tool.djsquash] apps entry is not a migrations package
+)
+
+// App is one app with a migrations package.
+type App struct {
+	Label         string
+	Dir           string   // the app package directory (parent of migrations)
+	MigrationsDir string   // absolute path of the migrations package
+	Module        string   // dotted module of the migrations package, from the project root
+	Files         []string // migration modules, absolute paths, sorted by name
+	LabelFrom     string   // "directory", "apps.py" or "pyproject.toml"
+}
+
+// Project is what discovery found.
+type Project struct {
+	Root        string
+	Config      *Config
+	Apps        []*App // sorted by label
+	Diagnostics []diag.Diagnostic
+}
+
+// App returns the app with a label, or nil.
+func (p *Project) App(label string) *App {
+	for _, a := range p.Apps {
+		if a.Label == label {
+			return a
+		}
+	}
+	return nil
+}
+
+// skipDir reports directories that never hold project migrations.
+func skipDir(dir, name string) bool {
+	switch name {
+	case ".git", ".hg", ".svn", "node_modules", "site-packages", "dist-packages", "__pycache__",
+		".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".venv", "venv":
+		return true
+	}
+	// Any virtualenv, whatever it is called.
+	if _, err := os.Stat(filepath.Join(dir, "pyvenv.cfg")); err == nil {
+		return true
+	}
+	return false
+}
+
+// IsMigrationModule reports whether Django's loader would load a file of a
+// migrations package as a migration: a .py module whose name does not start
+// with "_" or "~" (pkgutil.iter_modules, minus those Django ignores).
+func IsMigrationModule(name string) bool {
+	mod, ok := strings.CutSuffix(name, ".py")
+	return ok && mod != "" && mod[0] != '_' && mod[0] != '~' && !strings.Contains(mod, ".")
+}
+
+// Discover finds every migrations package under root.
+func Discover(root string, cfg *Config) (*Project, error) {
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	if cfg == nil {
+		cfg = &Config{}
+	}
+	p := &Project{Root: root, Config: cfg}
+	explicit := map[string]bool{} // migration dirs named in the config
+	for label, rel := range cfg.Apps {
+		dir := rel
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(root, filepath.FromSlash(rel))
+		}
+		if !isPackage(dir) {
+			p.Diagnostics = append(p.Diagnostics, diag.Diagnostic{Severity: diag.Error, Code: CodeConfigPath, Offset: -1,
+				File:    filepath.Join(root, "pyproject.toml"),
+				Message: fmt.Sprintf("[tool.djsquash.apps] %s = %q is not a migrations package (no __init__.py)", label, rel),
+				Hint:    "point it at the directory holding the migration files and __init__.py"})
+			continue
+		}
+		explicit[dir] = true
+		a, err := newApp(root, dir, label, "pyproject.toml")
+		if err != nil {
+			return nil, err
+		}
+		p.Apps = append(p.Apps, a)
+	}
+	err = filepath.WalkDir(root, func(pth string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if pth == root {
+				return err
+			}
+			return nil // unreadable corners of a tree are not our business
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, pth)
+		rel = filepath.ToSlash(rel)
+		if pth != root && (skipDir(pth, d.Name()) || excluded(cfg.Exclude, rel)) {
+			return filepath.SkipDir
+		}
+		if d.Name() != "migrations" || explicit[pth] || !isPackage(pth) {
+			return nil
+		}
+		a, err := newApp(root, pth, filepath.Base(filepath.Dir(pth)), "directory")
+		if err != nil {
+			return err
+		}
+		p.Apps = append(p.Apps, a)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.sortAndCheck()
+	return p, nil
+}
+
+func (p *Project) sortAndCheck() {
+	sort.SliceStable(p.Apps, func(i, j int) bool {
+		if p.Apps[i].Label != p.Apps[j].Label {
+			return p.Apps[i].Label < p.Apps[j].Label
+		}
+		return p.Apps[i].MigrationsDir < p.Apps[j].MigrationsDir
+	})
+	for i := 1; i < len(p.Apps); i++ {
+		a, b := p.Apps[i-1], p.Apps[i]
+		if a.Label == b.Label {
+			p.Diagnostics = append(p.Diagnostics, diag.Diagnostic{Severity: diag.Error, Code: CodeDuplicateLabel, Offset: -1,
+				File:    b.MigrationsDir,
+				Message: fmt.Sprintf("app label %q is used by two migration packages: %s and %s", a.Label, a.Module, b.Module),
+				Hint:    "exclude one in [tool.djsquash] exclude, or set its label in apps.py / [tool.djsquash.apps]"})
+		}
+	}
+}
+
+func isPackage(dir string) bool {
+	st, err := os.Stat(filepath.Join(dir, "__init__.py"))
+	return err == nil && !st.IsDir()
+}
+
+func newApp(root, migDir, label, from string) (*App, error) {
+	entries, err := os.ReadDir(migDir)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Label: label, Dir: filepath.Dir(migDir), MigrationsDir: migDir, LabelFrom: from}
+	if rel, err := filepath.Rel(root, migDir); err == nil && !strings.HasPrefix(rel, "..") {
+		a.Module = strings.ReplaceAll(filepath.ToSlash(rel), "/", ".")
+	}
+	for _, e := range entries {
+		if !e.IsDir() && IsMigrationModule(e.Name()) {
+			a.Files = append(a.Files, filepath.Join(migDir, e.Name()))
+		}
+	}
+	sort.Strings(a.Files)
+	return a, nil
+}
+
+// excluded matches a slash-separated relative path against glob patterns
+// where "**" spans any number of path segments.
+func excluded(patterns []string, rel string) bool {
+	segs := strings.Split(rel, "/")
+	for _, p := range patterns {
+		if matchSegs(strings.Split(strings.Trim(p, "/"), "/"), segs) {
+			return true
+		}
+	}
+	return false
+}
+
+func matchSegs(pat, segs []string) bool {
+	for len(pat) > 0 {
+		if pat[0] == "**" {
+			for i := 0; i <= len(segs); i++ {
+				if matchSegs(pat[1:], segs[i:]) {
+					return true
+				}
+			}
+			return false
+		}
+		if len(segs) == 0 {
+			return false
+		}
+		if ok, _ := path.Match(pat[0], segs[0]); !ok {
+			return false
+		}
+		pat, segs = pat[1:], segs[1:]
+	}
+	return len(segs) == 0
+}
