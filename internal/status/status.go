@@ -70,8 +70,8 @@ type Database struct {
 	Name         string            `json:"database"`
 	Apps         []App             `json:"apps"`
 	Unapplied    int               `json:"unapplied"`
-	Unknown      []string          `json:"unknown_rows"`   // recorded, not on disk, not replaced
-	Inconsistent []string          `json:"inconsistent"`   // Django's InconsistentMigrationHistory wording
+	Unknown      []string          `json:"unknown_rows"` // recorded, not on disk, not replaced
+	Inconsistent []string          `json:"inconsistent"` // Django's InconsistentMigrationHistory wording
 	Squashes     []Squash          `json:"squashes"`
 	Diagnostics  []diag.Diagnostic `json:"diagnostics,omitempty"`
 }
