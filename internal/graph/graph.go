@@ -496,33 +496,7 @@ func (g *Graph) Conflicts() map[string][]string {
 // ForwardsPlan returns the migrations to apply to reach target, ending with
 // it (MigrationGraph.forwards_plan's iterative DFS).
 func (g *Graph) ForwardsPlan(target Key) []Key {
-	start := g.nodes[target]
-	if start == nil {
-		return nil
-	}
-	type item struct {
-		n         *Node
-		processed bool
-	}
-	var plan []Key
-	visited := map[*Node]bool{}
-	stack := []item{{start, false}}
-	for len(stack) > 0 {
-		it := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		switch {
-		case visited[it.n]:
-		case it.processed:
-			visited[it.n] = true
-			plan = append(plan, it.n.Key)
-		default:
-			stack = append(stack, item{it.n, true})
-			for _, p := range it.n.Parents() {
-				stack = append(stack, item{p, false})
-			}
-		}
-	}
-	return plan
+	return g.plan([]Key{target})
 }
 
 // Plan returns the combined forwards plan of targets, each migration once,
@@ -531,13 +505,43 @@ func (g *Graph) Plan(targets ...Key) []Key {
 	if len(targets) == 0 {
 		targets = g.LeafNodes("")
 	}
+	return g.plan(targets)
+}
+
+// plan runs Django's DFS for each target in turn with one visited set.
+// Django restarts the DFS per target and drops what an earlier target
+// already planned; sharing the set gives the same order, because everything
+// reachable from a planned node is planned already (a plan holds all its
+// ancestors), so skipping it never reorders what is new.
+func (g *Graph) plan(targets []Key) []Key {
+	type item struct {
+		n         *Node
+		processed bool
+	}
 	var plan []Key
-	seen := map[Key]bool{}
+	visited := make(map[*Node]bool, len(g.nodes))
+	var stack []item
 	for _, t := range targets {
-		for _, k := range g.ForwardsPlan(t) {
-			if !seen[k] {
-				seen[k] = true
-				plan = append(plan, k)
+		start := g.nodes[t]
+		if start == nil {
+			continue
+		}
+		stack = append(stack[:0], item{start, false})
+		for len(stack) > 0 {
+			it := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			switch {
+			case visited[it.n]:
+			case it.processed:
+				visited[it.n] = true
+				plan = append(plan, it.n.Key)
+			default:
+				stack = append(stack, item{it.n, true})
+				for _, p := range it.n.Parents() {
+					if !visited[p] {
+						stack = append(stack, item{p, false})
+					}
+				}
 			}
 		}
 	}
