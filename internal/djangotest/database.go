@@ -129,6 +129,21 @@ func (db *Database) Exec(t testing.TB, stmts ...string) {
 	}
 }
 
+// QueryInt runs a query returning one integer, failing the test on error.
+func (db *Database) QueryInt(t testing.TB, query string) int64 {
+	t.Helper()
+	conn, err := db.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var n int64
+	if err := conn.QueryRow(query).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
 func (db *Database) pgDSN(name string) string {
 	cfg := url.URL{Scheme: "postgres", Host: db.Host, Path: "/" + name}
 	if db.Port != "" {
