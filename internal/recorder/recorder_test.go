@@ -95,6 +95,17 @@ func targetFor(t *testing.T, db *djangotest.Database, password string) *Target {
 	return tg
 }
 
+// openStore opens a store on a test database, closed when the test ends.
+func openStore(t *testing.T, db *djangotest.Database) *Store {
+	t.Helper()
+	s, err := Open(targetFor(t, db, ""), Timeouts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
 func TestAppliedOnEveryEngine(t *testing.T) {
 	for _, e := range djangotest.Engines() {
 		t.Run(string(e), func(t *testing.T) {
@@ -103,11 +114,7 @@ func TestAppliedOnEveryEngine(t *testing.T) {
 			db.Exec(t, "CREATE TABLE unrelated (x integer)")
 			ctx := context.Background()
 
-			s, err := Open(targetFor(t, db, ""), Timeouts{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
+			s := openStore(t, db)
 			if _, err := s.Applied(ctx, ""); !errors.Is(err, ErrNeverMigrated) {
 				t.Errorf("empty database: got %v, want ErrNeverMigrated", err)
 			}
@@ -138,11 +145,7 @@ func TestBadShape(t *testing.T) {
 			t.Parallel()
 			db := djangotest.NewDatabase(t, e)
 			db.Exec(t, "CREATE TABLE django_migrations (id integer, app varchar(10), name varchar(10))")
-			s, err := Open(targetFor(t, db, ""), Timeouts{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
+			s := openStore(t, db)
 			if _, err := s.Applied(context.Background(), ""); !errors.Is(err, ErrBadShape) || !strings.Contains(err.Error(), "applied") {
 				t.Errorf("got %v, want ErrBadShape naming the missing column", err)
 			}
@@ -157,12 +160,8 @@ func TestReadsAreReadOnly(t *testing.T) {
 			t.Parallel()
 			db := djangotest.NewDatabase(t, e)
 			db.Exec(t, djangoDDL(e))
-			s, err := Open(targetFor(t, db, ""), Timeouts{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			err = s.readOnly(context.Background(), func(tx *sql.Tx) error {
+			s := openStore(t, db)
+			err := s.readOnly(context.Background(), func(tx *sql.Tx) error {
 				_, err := tx.Exec("INSERT INTO django_migrations (app, name, applied) VALUES ('a', 'b', '2024-01-01 00:00:00')")
 				return err
 			})
