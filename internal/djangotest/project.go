@@ -21,6 +21,8 @@ type Project struct {
 	Dir    string
 	Django *Django
 	DB     *Database
+	// Env adds environment variables (KEY=VALUE) to manage.py runs.
+	Env []string
 }
 
 // overlayModule is the settings module the harness writes into the copy: it
@@ -95,6 +97,7 @@ func (p *Project) Manage(args ...string) (string, error) {
 		"PYTHONDONTWRITEBYTECODE=1",
 		"PYTHONWARNINGS=ignore",
 	)
+	cmd.Env = append(cmd.Env, p.Env...)
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out

@@ -32,6 +32,7 @@ const (
 	CodeConflict      = "DJ104" // more than one leaf node in an app
 	CodeBadReplace    = "DJ105" // replaces names a migration that does not exist
 	CodeSquashPartial = "DJ106" // a squash is partially applied and cannot be used
+	CodeNestedSquash  = "DJ109" // a squash replaces a squash: Django < 6.0 may fail to load it
 )
 
 // Node is one migration in the graph. External nodes stand for migrations of
@@ -157,6 +158,9 @@ func Build(migs []*migration.Migration, opts Options) *Graph {
 			}
 		}
 	}
+	if !opts.NestedReplacements {
+		g.checkNested()
+	}
 	progress := map[Key]bool{}
 	for _, m := range g.Replacements {
 		if opts.NestedReplacements {
@@ -229,6 +233,23 @@ func (g *Graph) report(m *migration.Migration, d migration.Dependency, code, msg
 	g.Diagnostics = append(g.Diagnostics, diag.Diagnostic{
 		Severity: diag.Error, Code: code, File: m.File, Offset: d.Pos, Message: msg, Hint: hint,
 	})
+}
+
+// checkNested reports squashes that replace squashes. Before Django 6.0 the
+// loader applies replacements in the order of a Python set (the hash seed
+// decides): when the outer squash comes first it removes the inner one, and
+// the inner one then fails with NodeNotFoundError "Unable to find
+// replacement node". So it works on some runs and not others.
+func (g *Graph) checkNested() {
+	for _, m := range g.Replacements {
+		for _, r := range m.Replaces {
+			if inner := g.replacements[r.Key]; inner != nil {
+				g.report(m, r, CodeNestedSquash,
+					fmt.Sprintf("%s replaces the squash %s: before Django 6.0 the loader may fail with \"Unable to find replacement node %s\", depending on the order it meets them", m.Key, r.Key, r.Key.Repr()),
+					fmt.Sprintf("list the migrations %s replaces instead of %s itself", r.Key, r.Key))
+			}
+		}
+	}
 }
 
 // replace applies one squash the way Django up to 5.2 does.

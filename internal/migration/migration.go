@@ -7,6 +7,8 @@
 // diagnostics point at it and writers can copy it verbatim.
 package migration
 
+import "github.com/djsquash/djsquash/internal/python"
+
 // Key identifies a migration as Django does: (app_label, name).
 type Key struct {
 	App  string
@@ -54,7 +56,19 @@ type Migration struct {
 	Replaces     []Dependency
 	Dependencies []Dependency
 	RunBefore    []Dependency
+
+	// Source is the file's syntax tree, for copying code it defines.
+	Source *python.File
+	// ClassPos is the offset of "class Migration".
+	ClassPos int
+	// OperationsExpr is the operations list as written.
+	OperationsExpr python.Expr
+	// Opaque lists spans djsquash could not read statically.
+	Opaque []Span
 }
+
+// Span is a byte range of a migration file.
+type Span struct{ Pos, End int }
 
 // ReplacedKeys returns the keys of Replaces.
 func (m *Migration) ReplacedKeys() []Key {

@@ -34,6 +34,9 @@ type Project struct {
 	Config      *Config
 	Apps        []*App // sorted by label
 	Diagnostics []diag.Diagnostic
+	// SettingsFiles are Python files that look like Django settings
+	// (settings.py, settings_*.py, or inside a settings package).
+	SettingsFiles []string
 }
 
 // App returns the app with a label, or nil.
@@ -106,6 +109,10 @@ func Discover(root string, cfg *Config) (*Project, error) {
 			return nil // unreadable corners of a tree are not our business
 		}
 		if !d.IsDir() {
+			name := d.Name()
+			if strings.HasSuffix(name, ".py") && (strings.HasPrefix(name, "settings") || filepath.Base(filepath.Dir(pth)) == "settings") {
+				p.SettingsFiles = append(p.SettingsFiles, pth)
+			}
 			return nil
 		}
 		rel, _ := filepath.Rel(root, pth)
@@ -131,6 +138,14 @@ func Discover(root string, cfg *Config) (*Project, error) {
 }
 
 func (p *Project) sortAndCheck() {
+	// Labels may have changed (apps.py): recompute this check's findings.
+	kept := p.Diagnostics[:0:0]
+	for _, d := range p.Diagnostics {
+		if d.Code != CodeDuplicateLabel {
+			kept = append(kept, d)
+		}
+	}
+	p.Diagnostics = kept
 	sort.SliceStable(p.Apps, func(i, j int) bool {
 		if p.Apps[i].Label != p.Apps[j].Label {
 			return p.Apps[i].Label < p.Apps[j].Label

@@ -202,3 +202,24 @@ func Inspect(n Node, f func(Node) bool) {
 // Pos and End make *File a Node spanning the whole source.
 func (f *File) Pos() int { return 0 }
 func (f *File) End() int { return len(f.Src) }
+
+// Describe names an expression's kind for messages: "a call", "a name", ...
+func Describe(e Expr) string {
+	switch e.(type) {
+	case *Call:
+		return "a call"
+	case *Name:
+		return "a name"
+	case *BinOp:
+		return "an operation"
+	case *Attribute:
+		return "an attribute"
+	case *Comp:
+		return "a comprehension"
+	case *IfExp:
+		return "a conditional"
+	case *Subscript:
+		return "a subscript"
+	}
+	return "an expression"
+}

@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/djsquash/djsquash/internal/diag"
+	"github.com/djsquash/djsquash/internal/graph"
+	"github.com/spf13/cobra"
+)
+
+// Codes check adds to those of the loader and the graph.
+const (
+	codeDuplicatePrefix = "DJ107" // two migrations of an app share a number
+	codeReplacedGone    = "DJ108" // a squash replaces files that are gone
+)
+
+func newCheckCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "check",
+		Short: "Report static problems in the migration files and graph",
+		Long: `check reads every migration file and builds the graph as Django's loader
+does, and reports what would make Django fail or what later commands cannot
+work through: syntax errors, attributes that are not literal, missing
+dependency targets, cycles, apps with more than one leaf (they need a merge
+migration), duplicate number prefixes, and squashes whose replaced files are
+gone. Each problem has file:line:col, a stable code and a hint.
+
+Exit status 1 when there is an error.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, err := e.load()
+			if err != nil {
+				return err
+			}
+			ds := checkProject(l)
+			if e.g.json {
+				if err := writeJSON(e, map[string]any{"diagnostics": append([]diag.Diagnostic{}, ds...)}); err != nil {
+					return err
+				}
+			} else {
+				for _, d := range ds {
+					fmt.Fprintln(e.stdout, d)
+					if d.Hint != "" && e.g.verbose > 0 {
+						fmt.Fprintf(e.stdout, "  hint: %s\n", d.Hint)
+					}
+				}
+			}
+			errs := 0
+			for _, d := range ds {
+				if d.Severity == diag.Error {
+					errs++
+				}
+			}
+			if !e.g.json {
+				fmt.Fprintf(e.stdout, "%s in %s, %s: %s, %s\n",
+					plural(len(l.Migrations), "migration", "migrations"), plural(len(l.Apps), "app", "apps"),
+					"checked", plural(errs, "error", "errors"), plural(len(ds)-errs, "warning", "warnings"))
+			}
+			if errs > 0 {
+				return problems("")
+			}
+			return nil
+		},
+	}
+}
+
+func checkProject(l *loaded) []diag.Diagnostic {
+	ds := append([]diag.Diagnostic{}, l.Diagnostics...)
+	ds = append(ds, l.graph.Diagnostics...)
+	conflicts := l.graph.Conflicts()
+	apps := make([]string, 0, len(conflicts))
+	for a := range conflicts {
+		apps = append(apps, a)
+	}
+	sort.Strings(apps)
+	for _, a := range apps {
+		leaves := conflicts[a]
+		sort.Strings(leaves)
+		d := diag.Diagnostic{Severity: diag.Error, Code: graph.CodeConflict, Offset: -1,
+			Message: fmt.Sprintf("Conflicting migrations detected; multiple leaf nodes in the migration graph: (%s in %s)", strings.Join(leaves, ", "), a),
+			Hint:    "run manage.py makemigrations --merge"}
+		if app := l.Project.App(a); app != nil {
+			d.File = l.Rel(app.MigrationsDir)
+		}
+		ds = append(ds, d)
+	}
+	onDisk := map[graph.Key]bool{}
+	prefixes := map[string][]string{}
+	for _, m := range l.Migrations {
+		onDisk[m.Key] = true
+		if num, _, ok := strings.Cut(m.Name, "_"); ok && num != "" && strings.Trim(num, "0123456789") == "" {
+			prefixes[m.App+"."+num] = append(prefixes[m.App+"."+num], m.File)
+		}
+	}
+	for _, m := range l.Migrations {
+		if num, _, ok := strings.Cut(m.Name, "_"); ok {
+			if files := prefixes[m.App+"."+num]; len(files) > 1 && files[0] == m.File {
+				ds = append(ds, diag.Diagnostic{Severity: diag.Warning, Code: codeDuplicatePrefix, File: m.File, Offset: -1,
+					Message: fmt.Sprintf("%d migrations of %s share the number %s: %s", len(files), m.App, num, strings.Join(files, ", ")),
+					Hint:    "usually a merge of two branches; renumber one if they are not merged"})
+			}
+		}
+		var gone []string
+		for _, r := range m.Replaces {
+			if !onDisk[r.Key] {
+				gone = append(gone, r.Key.String())
+			}
+		}
+		if len(gone) > 0 {
+			d := diag.Diagnostic{Severity: diag.Info, Code: codeReplacedGone, File: m.File, Offset: m.Replaces[0].Pos,
+				Message: fmt.Sprintf("%s replaces %s, whose files are gone: every database must have applied it", m.Key, plural(len(gone), "migration", "migrations")),
+				Hint:    "djsquash status confirms it; then djsquash prune turns it into a normal migration"}
+			diag.NewLines(m.Source.Src).Locate(&d)
+			ds = append(ds, d)
+		}
+	}
+	diag.Sort(ds)
+	return ds
+}

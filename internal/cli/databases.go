@@ -1,0 +1,160 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/djsquash/djsquash/internal/migration"
+	"github.com/djsquash/djsquash/internal/project"
+	"github.com/djsquash/djsquash/internal/recorder"
+)
+
+// dbFlags are the flags of every command that reads databases.
+type dbFlags struct {
+	specs   []string // --database [NAME=]URL, repeatable
+	schema  string   // --schema NAME (PostgreSQL)
+	schemas string   // --schemas LIKE-pattern (PostgreSQL, multi-tenant)
+	workers int
+}
+
+// targets resolves the databases to read: --database flags, else the
+// [tool.djsquash.databases] environments, else DATABASE_URL when set.
+func (f *dbFlags) targets(root string, cfg *project.Config) ([]*recorder.Target, error) {
+	specs := f.specs
+	if len(specs) == 0 && len(cfg.Databases) > 0 {
+		names := make([]string, 0, len(cfg.Databases))
+		for n := range cfg.Databases {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			specs = append(specs, n+"="+cfg.Databases[n])
+		}
+	}
+	if len(specs) == 0 && os.Getenv("DATABASE_URL") != "" {
+		specs = []string{"default=env:DATABASE_URL"}
+	}
+	var out []*recorder.Target
+	seen := map[string]bool{}
+	for _, s := range specs {
+		// A bare name refers to a configured environment.
+		if url, ok := cfg.Databases[s]; ok && !strings.Contains(s, ":") {
+			s = s + "=" + url
+		}
+		t, err := recorder.ParseTarget(s, root)
+		if err != nil {
+			return nil, usageErr("%v", err)
+		}
+		if f.schema != "" {
+			if t.Engine != recorder.PostgreSQL {
+				return nil, usageErr("--schema needs a PostgreSQL database, %s is %s", t.Name, t.Engine)
+			}
+			t.Schema = f.schema
+		}
+		if seen[t.Name] {
+			return nil, usageErr("database name %q given twice; name them NAME=URL", t.Name)
+		}
+		seen[t.Name] = true
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// recorded is what one database (or schema) holds, or why it could not be read.
+type recorded struct {
+	name string // "production" or "production/tenant_7"
+	rows []migration.Key
+	err  error
+}
+
+// readAll reads every target (every matching schema with --schemas) with a
+// bounded pool, reporting progress through tick. Results keep input order.
+func (f *dbFlags) readAll(ctx context.Context, targets []*recorder.Target, tick func(done, total int)) []recorded {
+	type job struct {
+		t      *recorder.Target
+		schema string
+		name   string
+	}
+	var jobs []job
+	var early []recorded
+	for _, t := range targets {
+		if f.schemas == "" {
+			jobs = append(jobs, job{t, "", t.Name})
+			continue
+		}
+		s, err := recorder.Open(t, recorder.Timeouts{})
+		if err != nil {
+			early = append(early, recorded{name: t.Name, err: err})
+			continue
+		}
+		names, err := s.Schemas(ctx, f.schemas)
+		s.Close()
+		if err != nil {
+			early = append(early, recorded{name: t.Name, err: err})
+			continue
+		}
+		if len(names) == 0 {
+			early = append(early, recorded{name: t.Name, err: fmt.Errorf("%s: no schema matching %q holds a django_migrations table", t, f.schemas)})
+		}
+		for _, n := range names {
+			jobs = append(jobs, job{t, n, t.Name + "/" + n})
+		}
+	}
+	out := make([]recorded, len(jobs))
+	workers := f.workers
+	if workers < 1 {
+		workers = 8
+	}
+	// One store (connection pool) per target, shared by its schemas.
+	stores := map[*recorder.Target]*recorder.Store{}
+	var mu sync.Mutex
+	store := func(t *recorder.Target) (*recorder.Store, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if s := stores[t]; s != nil {
+			return s, nil
+		}
+		s, err := recorder.Open(t, recorder.Timeouts{})
+		if err == nil {
+			stores[t] = s
+		}
+		return s, err
+	}
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	done := 0
+	for i, j := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			r := recorded{name: j.name}
+			s, err := store(j.t)
+			if err == nil {
+				var rows []recorder.Row
+				rows, err = s.Applied(ctx, j.schema)
+				for _, row := range rows {
+					r.rows = append(r.rows, migration.Key{App: row.App, Name: row.Name})
+				}
+			}
+			r.err = err
+			out[i] = r
+			mu.Lock()
+			done++
+			if tick != nil {
+				tick(done, len(jobs))
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	for _, s := range stores {
+		s.Close()
+	}
+	return append(early, out...)
+}

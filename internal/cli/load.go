@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/djsquash/djsquash/internal/graph"
+	"github.com/djsquash/djsquash/internal/project"
+)
+
+// loaded is the project as every command sees it.
+type loaded struct {
+	*project.Loaded
+	graph *graph.Graph // with nothing applied
+}
+
+// load reads the project under --project and builds its graph.
+func (e *env) load() (*loaded, error) {
+	l, err := project.Load(e.g.project)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	if len(l.Apps) == 0 {
+		return nil, usageErr("no migrations found under %s (looked for migrations packages with an __init__.py)", e.g.project)
+	}
+	g := graph.Build(l.Migrations, graph.Options{Apps: l.AppLabels()})
+	l.Locate(g.Diagnostics)
+	return &loaded{Loaded: l, graph: g}, nil
+}
+
+// selectApps validates app labels given on the command line; nil means all.
+func (l *loaded) selectApps(names []string) (map[string]bool, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	known := l.AppLabels()
+	out := map[string]bool{}
+	var unknown []string
+	for _, n := range names {
+		if !known[n] {
+			unknown = append(unknown, n)
+		}
+		out[n] = true
+	}
+	if len(unknown) > 0 {
+		labels := make([]string, 0, len(known))
+		for k := range known {
+			labels = append(labels, k)
+		}
+		sort.Strings(labels)
+		return nil, usageErr("no app with migrations named %s (apps: %s)", strings.Join(unknown, ", "), strings.Join(labels, ", "))
+	}
+	return out, nil
+}
+
+// appOrder lists the selected apps' labels, sorted.
+func (l *loaded) appOrder(only map[string]bool) []string {
+	var out []string
+	for _, a := range l.Apps {
+		if only == nil || only[a.Label] {
+			out = append(out, a.Label)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// appPlan lists an app's migrations in plan order (showmigrations' order).
+func (l *loaded) appPlan(app string) []graph.Key {
+	var out []graph.Key
+	seen := map[graph.Key]bool{}
+	for _, leaf := range l.graph.LeafNodes(app) {
+		for _, k := range l.graph.ForwardsPlan(leaf) {
+			if k.App == app && !seen[k] {
+				if n := l.graph.Node(k); n != nil && n.Migration != nil {
+					seen[k] = true
+					out = append(out, k)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

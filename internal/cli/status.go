@@ -1,0 +1,156 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/djsquash/djsquash/internal/status"
+	"github.com/spf13/cobra"
+)
+
+func newStatusCmd(e *env) *cobra.Command {
+	var f dbFlags
+	cmd := &cobra.Command{
+		Use:   "status [app...]",
+		Short: "Show what each database has applied, and which squashes are safe to prune",
+		Long: `status reads django_migrations in every database given (--database, the
+[tool.djsquash.databases] environments of pyproject.toml, or DATABASE_URL) and
+compares it with the migration files: applied and unapplied migrations per app,
+rows for migrations no longer on disk, inconsistent history, and for every
+squash whether each database applied it: a squash is safe to prune only when
+all of them did. It only reads, in read-only transactions.
+
+Exit status 1 when a database is behind or inconsistent.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runStatus(cmd.Context(), e, &f, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringArrayVar(&f.specs, "database", nil, "database `[NAME=]URL` or env:VAR (repeatable)")
+	fl.StringVar(&f.schema, "schema", "", "PostgreSQL schema holding django_migrations")
+	fl.StringVar(&f.schemas, "schemas", "", "read every PostgreSQL schema matching this LIKE `pattern` (multi-tenant)")
+	fl.IntVar(&f.workers, "jobs", 8, "databases/schemas read at once")
+	return cmd
+}
+
+func runStatus(ctx context.Context, e *env, f *dbFlags, apps []string) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	lp, err := e.load()
+	if err != nil {
+		return err
+	}
+	only, err := lp.selectApps(apps)
+	if err != nil {
+		return err
+	}
+	targets, err := f.targets(lp.Root, lp.Config)
+	if err != nil {
+		return err
+	}
+	if len(targets) == 0 {
+		return usageErr("no database: pass --database URL, set DATABASE_URL, or configure [tool.djsquash.databases]")
+	}
+	var tick func(done, total int)
+	if isTTY(e.stderr) && !e.g.json {
+		tick = func(done, total int) {
+			if total > 1 {
+				fmt.Fprintf(e.stderr, "\rreading %d/%d", done, total)
+				if done == total {
+					fmt.Fprint(e.stderr, "\r\033[K")
+				}
+			}
+		}
+	}
+	results := f.readAll(ctx, targets, tick)
+	var recs []status.Recorded
+	var failed []string
+	for _, r := range results {
+		if r.err != nil {
+			failed = append(failed, r.err.Error())
+			continue
+		}
+		recs = append(recs, status.Recorded{Name: r.name, Rows: r.rows})
+	}
+	report := status.Compute(status.Input{Migrations: lp.Migrations, Apps: lp.AppLabels(), Only: only}, recs)
+	if e.g.json {
+		if err := writeJSON(e, struct {
+			*status.Report
+			Errors []string `json:"errors"`
+		}{report, append([]string{}, failed...)}); err != nil {
+			return err
+		}
+	} else {
+		printStatus(e.stdout, report, e.g.verbose > 0)
+		for _, msg := range failed {
+			fmt.Fprintf(e.stderr, "djsquash: %s\n", msg)
+		}
+	}
+	switch {
+	case len(failed) > 0 && len(recs) == 0:
+		return &exitError{code: ExitUsage, err: fmt.Errorf("")}
+	case len(failed) > 0 || report.Problems():
+		return problems("")
+	}
+	return nil
+}
+
+func printStatus(w io.Writer, r *status.Report, verbose bool) {
+	for _, d := range r.Databases {
+		fmt.Fprintf(w, "%s\n", d.Name)
+		for _, a := range d.Apps {
+			if !verbose && a.Unapplied == 0 {
+				fmt.Fprintf(w, "  %-24s up to date (%d)\n", a.App, len(a.Entries))
+				continue
+			}
+			fmt.Fprintf(w, "  %s\n", a.App)
+			for _, m := range a.Entries {
+				mark := map[status.Mark]string{status.Applied: "[X]", status.Unapplied: "[ ]", status.Unrecorded: "[-]"}[m.Mark]
+				title := m.Name
+				if m.Replaces > 0 {
+					title += fmt.Sprintf(" (%d squashed migrations)", m.Replaces)
+				}
+				if verbose || m.Mark != status.Applied {
+					fmt.Fprintf(w, "    %s %s\n", mark, title)
+				}
+			}
+		}
+		for _, u := range d.Unknown {
+			fmt.Fprintf(w, "  recorded but not on disk: %s\n", u)
+		}
+		for _, msg := range d.Inconsistent {
+			fmt.Fprintf(w, "  inconsistent: %s\n", msg)
+		}
+		for _, dg := range d.Diagnostics {
+			fmt.Fprintf(w, "  %s\n", dg)
+		}
+	}
+	if len(r.Verdicts) > 0 {
+		fmt.Fprintln(w, "\nsquashes")
+		for _, v := range r.Verdicts {
+			if v.SafeToPrune {
+				fmt.Fprintf(w, "  %-40s safe to prune: every database applied it\n", v.Squash)
+				continue
+			}
+			var behind []string
+			for _, b := range v.Behind {
+				behind = append(behind, fmt.Sprintf("%s (%s, %d to apply)", b.Database, b.State, b.Missing))
+			}
+			fmt.Fprintf(w, "  %-40s NOT safe to prune: behind: %s\n", v.Squash, strings.Join(behind, ", "))
+		}
+	}
+}
+
+// isTTY reports whether w is a terminal.
+func isTTY(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
