@@ -341,6 +341,10 @@ func (s *scanner) strBody(q byte, triple, raw, format bool) bool {
 		switch {
 		case c == '\\':
 			s.pos += 2
+			if s.pos > s.end {
+				s.pos = s.end // a backslash as the last byte of the input
+				return false
+			}
 			if s.pos < s.end && s.src[s.pos-1] == '\r' && s.src[s.pos] == '\n' {
 				s.pos++ // a backslash-CRLF continuation
 			}
