@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -69,6 +70,7 @@ type recorded struct {
 	name string // "production" or "production/tenant_7"
 	rows []migration.Key
 	err  error
+	note string // e.g. "never migrated"
 }
 
 // readAll reads every target (every matching schema with --schemas) with a
@@ -140,6 +142,10 @@ func (f *dbFlags) readAll(ctx context.Context, targets []*recorder.Target, tick 
 				rows, err = s.Applied(ctx, j.schema)
 				for _, row := range rows {
 					r.rows = append(r.rows, migration.Key{App: row.App, Name: row.Name})
+				}
+				// No table is what Django sees as nothing applied.
+				if errors.Is(err, recorder.ErrNeverMigrated) {
+					err, r.note = nil, "no django_migrations table: never migrated"
 				}
 			}
 			r.err = err

@@ -68,11 +68,14 @@ func runStatus(ctx context.Context, e *env, f *dbFlags, apps []string) error {
 	}
 	results := f.readAll(ctx, targets, tick)
 	var recs []status.Recorded
-	var failed []string
+	var failed, notes []string
 	for _, r := range results {
 		if r.err != nil {
 			failed = append(failed, r.err.Error())
 			continue
+		}
+		if r.note != "" {
+			notes = append(notes, r.name+": "+r.note)
 		}
 		recs = append(recs, status.Recorded{Name: r.name, Rows: r.rows})
 	}
@@ -81,11 +84,15 @@ func runStatus(ctx context.Context, e *env, f *dbFlags, apps []string) error {
 		if err := writeJSON(e, struct {
 			*status.Report
 			Errors []string `json:"errors"`
-		}{report, append([]string{}, failed...)}); err != nil {
+			Notes  []string `json:"notes"`
+		}{report, append([]string{}, failed...), append([]string{}, notes...)}); err != nil {
 			return err
 		}
 	} else {
 		printStatus(e.stdout, report, e.g.verbose > 0)
+		for _, msg := range notes {
+			fmt.Fprintf(e.stderr, "djsquash: note: %s\n", msg)
+		}
 		for _, msg := range failed {
 			fmt.Fprintf(e.stderr, "djsquash: %s\n", msg)
 		}

@@ -125,7 +125,7 @@ type Recorded struct {
 
 // Compute builds the report for every database.
 func Compute(in Input, dbs []Recorded) *Report {
-	r := &Report{}
+	r := &Report{Databases: []Database{}, Verdicts: []Verdict{}}
 	for _, db := range dbs {
 		r.Databases = append(r.Databases, database(in, db))
 	}
