@@ -41,22 +41,28 @@ Exit status 1 when there is an error.`,
 				}
 			} else {
 				for _, d := range ds {
+					if d.Severity == diag.Info && e.g.verbose == 0 {
+						continue // merged branches share numbers all the time
+					}
 					fmt.Fprintln(e.stdout, d)
 					if d.Hint != "" && e.g.verbose > 0 {
 						fmt.Fprintf(e.stdout, "  hint: %s\n", d.Hint)
 					}
 				}
 			}
-			errs := 0
+			errs, warns := 0, 0
 			for _, d := range ds {
-				if d.Severity == diag.Error {
+				switch d.Severity {
+				case diag.Error:
 					errs++
+				case diag.Warning:
+					warns++
 				}
 			}
 			if !e.g.json {
 				fmt.Fprintf(e.stdout, "%s in %s, %s: %s, %s\n",
 					plural(len(l.Migrations), "migration", "migrations"), plural(len(l.Apps), "app", "apps"),
-					"checked", plural(errs, "error", "errors"), plural(len(ds)-errs, "warning", "warnings"))
+					"checked", plural(errs, "error", "errors"), plural(warns, "warning", "warnings"))
 			}
 			if errs > 0 {
 				return problems("")
@@ -97,7 +103,7 @@ func checkProject(l *loaded) []diag.Diagnostic {
 	for _, m := range l.Migrations {
 		if num, _, ok := strings.Cut(m.Name, "_"); ok {
 			if files := prefixes[m.App+"."+num]; len(files) > 1 && files[0] == m.File {
-				ds = append(ds, diag.Diagnostic{Severity: diag.Warning, Code: codeDuplicatePrefix, File: m.File, Offset: -1,
+				ds = append(ds, diag.Diagnostic{Severity: diag.Info, Code: codeDuplicatePrefix, File: m.File, Offset: -1,
 					Message: fmt.Sprintf("%d migrations of %s share the number %s: %s", len(files), m.App, num, strings.Join(files, ", ")),
 					Hint:    "usually a merge of two branches; renumber one if they are not merged"})
 			}

@@ -14,6 +14,7 @@ const (
 	CodeNotStatic        = "DJ202" // an attribute djsquash cannot read without running code
 	CodeBadEntry         = "DJ203" // a dependency/replaces entry of the wrong shape
 	CodeUnknownSetting   = "DJ204" // swappable_dependency(settings.X) with X unknown
+	CodeConditional      = "DJ205" // a list that depends on a condition: both branches assumed
 )
 
 // Settings resolves settings values that migration files refer to, such as
@@ -110,25 +111,40 @@ func (r *reader) boolean(e python.Expr, attr string) bool {
 // keys reads a list or tuple of (app, name) pairs; swappable dependencies
 // are allowed where Django allows them (dependencies).
 func (r *reader) keys(e python.Expr, attr string, swappable bool) []Dependency {
-	var elts []python.Expr
+	var out []Dependency
 	switch l := e.(type) {
 	case *python.List:
-		elts = l.Elts
-	case *python.Tuple:
-		elts = l.Elts
-	default:
-		r.report(diag.Error, CodeNotStatic, e.Pos(), fmt.Sprintf("%s is computed (%s); djsquash reads only literal lists", attr, python.Describe(e)),
-			"write the list literally, or exclude the app in [tool.djsquash]")
-		r.m.Opaque = append(r.m.Opaque, Span{e.Pos(), e.End()})
-		return nil
-	}
-	var out []Dependency
-	for _, el := range elts {
-		if d, ok := r.key(el, attr, swappable); ok {
-			out = append(out, d)
+		for _, el := range l.Elts {
+			if d, ok := r.key(el, attr, swappable); ok {
+				out = append(out, d)
+			}
 		}
+		return out
+	case *python.Tuple:
+		for _, el := range l.Elts {
+			if d, ok := r.key(el, attr, swappable); ok {
+				out = append(out, d)
+			}
+		}
+		return out
+	case *python.BinOp:
+		if l.Op == "+" {
+			return append(r.keys(l.Left, attr, swappable), r.keys(l.Right, attr, swappable)...)
+		}
+	case *python.IfExp:
+		// Settings decide at run time (allauth's SITES_ENABLED): the union
+		// of both branches orders the graph safely; later commands treat
+		// the migration as a barrier.
+		r.report(diag.Warning, CodeConditional, e.Pos(),
+			fmt.Sprintf("%s depends on a condition (%s); djsquash assumes both branches", attr, r.text(l.Test)),
+			"squash and reset keep this migration as it is")
+		r.m.Opaque = append(r.m.Opaque, Span{e.Pos(), e.End()})
+		return append(r.keys(l.Body, attr, swappable), r.keys(l.OrElse, attr, swappable)...)
 	}
-	return out
+	r.report(diag.Error, CodeNotStatic, e.Pos(), fmt.Sprintf("%s is computed (%s); djsquash reads only literal lists", attr, python.Describe(e)),
+		"write the list literally, or exclude the app in [tool.djsquash]")
+	r.m.Opaque = append(r.m.Opaque, Span{e.Pos(), e.End()})
+	return nil
 }
 
 func (r *reader) key(e python.Expr, attr string, swappable bool) (Dependency, bool) {
@@ -151,8 +167,12 @@ func (r *reader) key(e python.Expr, attr string, swappable bool) (Dependency, bo
 			}
 			value, known := r.settings(setting)
 			if !known {
-				r.report(diag.Error, CodeUnknownSetting, e.Pos(), fmt.Sprintf("swappable_dependency(settings.%s): the value of %s is unknown", setting, setting),
+				// Django knows it at run time (wagtail's WAGTAIL_PAGE_MODEL comes
+				// from the swapper library); we cannot, so the entry is left out
+				// of the graph and the migration becomes a barrier.
+				r.report(diag.Warning, CodeUnknownSetting, e.Pos(), fmt.Sprintf("swappable_dependency(settings.%s): the value of %s is unknown; this dependency is left out", setting, setting),
 					fmt.Sprintf(`set it under [tool.djsquash.settings] %s = "app.Model"`, setting))
+				r.m.Opaque = append(r.m.Opaque, Span{e.Pos(), e.End()})
 				return d, false
 			}
 			app, _, _ := strings.Cut(value, ".")

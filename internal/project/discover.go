@@ -120,7 +120,7 @@ func Discover(root string, cfg *Config) (*Project, error) {
 		if pth != root && (skipDir(pth, d.Name()) || excluded(cfg.Exclude, rel)) {
 			return filepath.SkipDir
 		}
-		if d.Name() != "migrations" || explicit[pth] || !isPackage(pth) {
+		if d.Name() != "migrations" || explicit[pth] || !isPackage(pth) || !looksLikeApp(pth) {
 			return nil
 		}
 		a, err := newApp(root, pth, filepath.Base(filepath.Dir(pth)), "directory")
@@ -161,6 +161,28 @@ func (p *Project) sortAndCheck() {
 				Hint:    "exclude one in [tool.djsquash] exclude, or set its label in apps.py / [tool.djsquash.apps]"})
 		}
 	}
+}
+
+// looksLikeApp tells a Django app's migrations package from a package that
+// merely has the name (wagtail.blocks.migrations holds helpers for writing
+// migrations): the parent must look like an app, or a file in it must
+// define class Migration.
+func looksLikeApp(migDir string) bool {
+	parent := filepath.Dir(migDir)
+	for _, f := range []string{"models.py", "apps.py", filepath.Join("models", "__init__.py")} {
+		if _, err := os.Stat(filepath.Join(parent, f)); err == nil {
+			return true
+		}
+	}
+	entries, _ := os.ReadDir(migDir)
+	for _, e := range entries {
+		if !e.IsDir() && IsMigrationModule(e.Name()) {
+			if b, err := os.ReadFile(filepath.Join(migDir, e.Name())); err == nil && strings.Contains(string(b), "class Migration") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func isPackage(dir string) bool {

@@ -45,6 +45,15 @@ func TestDiscover(t *testing.T) {
 		"tests/fixtures/app/migrations/0001_initial.py": "",
 		"legacy/migs/__init__.py":                       "",
 		"legacy/migs/0001_initial.py":                   "",
+		"shop/catalog/models.py":                        "",
+		"orders/apps.py":                                "",
+		"tests/fixtures/app/models.py":                  "",
+		// A package named migrations that is no app's: helpers only.
+		"lib/blocks/migrations/__init__.py":   "",
+		"lib/blocks/migrations/operations.py": "def rename(): pass\n",
+		// No models.py, but its files are migrations.
+		"dataonly/migrations/__init__.py":  "",
+		"dataonly/migrations/0001_seed.py": "class Migration:\n    pass\n",
 	})
 	cfg := &Config{Exclude: []string{"tests/**"}, Apps: map[string]string{"legacy": "legacy/migs"}}
 	p, err := Discover(root, cfg)
@@ -65,6 +74,7 @@ func TestDiscover(t *testing.T) {
 	}
 	want := []got{
 		{"catalog", "shop.catalog.migrations", "directory", []string{"0001_initial.py", "0002_book.py"}},
+		{"dataonly", "dataonly.migrations", "directory", []string{"0001_seed.py"}},
 		{"legacy", "legacy.migs", "pyproject.toml", []string{"0001_initial.py"}},
 		{"orders", "orders.migrations", "directory", []string{"0001_initial.py"}},
 	}
@@ -80,6 +90,8 @@ func TestDuplicateLabel(t *testing.T) {
 	root := tree(t, map[string]string{
 		"a/core/migrations/__init__.py": "",
 		"b/core/migrations/__init__.py": "",
+		"a/core/models.py":              "",
+		"b/core/models.py":              "",
 	})
 	p, err := Discover(root, nil)
 	if err != nil {
