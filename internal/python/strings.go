@@ -203,7 +203,9 @@ func (p *parser) field(open, to int, raw bool) (*FormattedValue, int) {
 	}
 	if i >= to || p.src[i] != '}' {
 		p.errorAt(i, "f-string: expecting '}'")
-		return fv, skipField(p.src, open, to)
+		end := skipField(p.src, open, to)
+		fv.Span = Span{open, end}
+		return fv, end
 	}
 	fv.Span = Span{open, i + 1}
 	if c, ok := fv.Value.(*Comp); ok && c.Kind == GeneratorExp && c.Start > open && c.Stop <= i && p.src[c.Start] != '(' {
