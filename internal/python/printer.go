@@ -1,0 +1,369 @@
+package python
+
+import (
+	"bytes"
+	"strings"
+)
+
+// LineLength is black's default line length.
+const LineLength = 88
+
+// pnode is an expression prepared for printing: an atom (text that is never
+// split), or a bracketed group with items.
+type pnode struct {
+	atom    string
+	head    string // text up to and including the opening bracket
+	items   []pnode
+	tail    string // the closing bracket
+	literal bool   // a tuple/list/set/dict display: black explodes it when split
+	magic   bool   // the source had a trailing comma: keep it exploded
+	prefix  string // "key=" or "key: " before a group item
+	// multiline marks an atom whose source spans lines (implicit string
+	// concatenation, a parenthesised operation): black would wrap it in
+	// parentheses, which this printer does not do yet.
+	multiline bool
+}
+
+func (n pnode) hasMultiline() bool {
+	if n.multiline {
+		return true
+	}
+	for _, it := range n.items {
+		if it.hasMultiline() {
+			return true
+		}
+	}
+	return false
+}
+
+func (n pnode) flat() string {
+	if n.head == "" {
+		return n.prefix + n.atom
+	}
+	parts := make([]string, len(n.items))
+	for i, it := range n.items {
+		parts[i] = it.flat()
+	}
+	s := strings.Join(parts, ", ")
+	// A one-element tuple keeps its comma.
+	if n.literal && n.head == "(" && len(n.items) == 1 {
+		s += ","
+	}
+	return n.prefix + n.head + s + n.tail
+}
+
+// lines lays n out at indent with trailer after it, as black would: one line
+// if it fits and has no magic trailing comma; otherwise split at its
+// brackets, a call's arguments on one line when they fit, else (and always
+// for a literal) one item per line with a trailing comma.
+func (n pnode) lines(indent int, trailer string) []string {
+	pad := strings.Repeat(" ", indent)
+	flat := n.flat()
+	if n.head == "" || (!n.magic && indent+len(flat)+len(trailer) <= LineLength && !strings.Contains(flat, "\n")) {
+		return []string{pad + flat + trailer}
+	}
+	if len(n.items) == 0 {
+		return []string{pad + flat + trailer}
+	}
+	out := []string{pad + n.prefix + n.head}
+	// Black adds a trailing comma only when it splits on commas: a lone
+	// item goes on its own line(s) as it is.
+	if len(n.items) == 1 && !n.magic {
+		comma := ""
+		if n.literal && n.head == "(" {
+			comma = "," // a one-element tuple's comma is syntax
+		}
+		out = append(out, n.items[0].lines(indent+4, comma)...)
+		return append(out, pad+n.tail+trailer)
+	}
+	if !n.literal && !n.magic {
+		parts := make([]string, len(n.items))
+		for i, it := range n.items {
+			parts[i] = it.flat()
+		}
+		if body := strings.Join(parts, ", "); indent+4+len(body) <= LineLength && !strings.Contains(body, "\n") {
+			out = append(out, pad+"    "+body)
+			return append(out, pad+n.tail+trailer)
+		}
+	}
+	for _, it := range n.items {
+		out = append(out, it.lines(indent+4, ",")...)
+	}
+	return append(out, pad+n.tail+trailer)
+}
+
+// printer turns expressions of one source file into pnodes.
+type printer struct {
+	src []byte
+}
+
+func (p *printer) text(n Node) string { return string(p.src[n.Pos():n.End()]) }
+
+// magicComma reports a trailing comma just before the closing bracket at
+// end-1 (whitespace and comments between are allowed).
+func (p *printer) magicComma(lastItemEnd, closeEnd int) bool {
+	between := p.src[lastItemEnd : closeEnd-1]
+	for i := 0; i < len(between); i++ {
+		switch between[i] {
+		case ',':
+			return true
+		case '#':
+			for i < len(between) && between[i] != '\n' {
+				i++
+			}
+		}
+	}
+	return false
+}
+
+func (p *printer) node(e Expr) pnode {
+	switch x := e.(type) {
+	case *Call:
+		head := p.node(x.Func)
+		if head.head != "" {
+			return p.atomOf(e) // a call of a call: left as written
+		}
+		var items []pnode
+		last := x.Func.End()
+		for _, a := range x.Args {
+			items = append(items, p.node(a))
+			last = max(last, a.End())
+		}
+		for _, k := range x.Keywords {
+			it := p.node(k.Value)
+			if k.Arg == "" {
+				it.prefix = "**" + it.prefix
+			} else {
+				it.prefix = k.Arg + "=" + it.prefix
+			}
+			items = append(items, it)
+			last = max(last, k.End())
+		}
+		// A lone generator argument shares the call's parentheses.
+		if len(items) == 1 && len(x.Keywords) == 0 {
+			if c, ok := x.Args[0].(*Comp); ok && c.Kind == GeneratorExp && p.src[c.Pos()] == '(' && c.Pos() > x.Func.End() {
+				return p.atomOf(e)
+			}
+		}
+		return pnode{head: head.atom + "(", items: items, tail: ")", magic: len(items) > 0 && p.magicComma(last, x.End())}
+	case *List:
+		return p.seq("[", "]", x.Elts, x.End(), false)
+	case *Set:
+		return p.seq("{", "}", x.Elts, x.End(), false)
+	case *Tuple:
+		if x.Pos() < len(p.src) && p.src[x.Pos()] == '(' {
+			return p.seq("(", ")", x.Elts, x.End(), len(x.Elts) == 1)
+		}
+	case *Dict:
+		var items []pnode
+		last := x.Pos() + 1
+		for i, v := range x.Values {
+			it := p.node(v)
+			if x.Keys[i] == nil {
+				it.prefix = "**" + it.prefix
+			} else {
+				k := p.node(x.Keys[i])
+				if k.head != "" {
+					return p.atomOf(e)
+				}
+				it.prefix = k.atom + ": " + it.prefix
+			}
+			items = append(items, it)
+			last = v.End()
+		}
+		return pnode{head: "{", items: items, tail: "}", literal: true, magic: len(items) > 0 && p.magicComma(last, x.End())}
+	case *Starred:
+		n := p.node(x.Value)
+		n.prefix = "*" + n.prefix
+		return n
+	}
+	return p.atomOf(e)
+}
+
+func (p *printer) seq(open, close string, elts []Expr, end int, single bool) pnode {
+	n := pnode{head: open, tail: close, literal: true}
+	last := -1
+	for _, e := range elts {
+		n.items = append(n.items, p.node(e))
+		last = e.End()
+	}
+	// A one-element tuple's comma is syntax, not a magic trailing comma.
+	if last >= 0 && !single {
+		n.magic = p.magicComma(last, end)
+	}
+	return n
+}
+
+// atomOf prints an expression as its source text, with black's string
+// normalisation for plain string literals.
+func (p *printer) atomOf(e Expr) pnode {
+	text := p.text(e)
+	if strings.ContainsAny(text, "\n\r") {
+		return pnode{atom: text, multiline: true}
+	}
+	// Normalise every plain string literal inside the atom, in place.
+	var b strings.Builder
+	last := e.Pos()
+	Inspect(e, func(n Node) bool {
+		if _, ok := n.(*JoinedStr); ok {
+			return false
+		}
+		if c, ok := n.(*Constant); ok && c.Kind == Str {
+			lit := p.text(c)
+			if isSingleLiteral(lit) {
+				b.Write(p.src[last:c.Pos()])
+				b.WriteString(normalizeString(lit))
+				last = c.End()
+			}
+			return false
+		}
+		return true
+	})
+	b.Write(p.src[last:e.End()])
+	return pnode{atom: b.String()}
+}
+
+// isSingleLiteral reports a string token that is one literal, not an
+// implicit concatenation of several.
+func isSingleLiteral(lit string) bool {
+	i := 0
+	for i < len(lit) && lit[i] != '"' && lit[i] != '\'' {
+		i++
+	}
+	if i >= len(lit) {
+		return false
+	}
+	q := lit[i]
+	body := lit[i:]
+	if strings.HasPrefix(body, strings.Repeat(string(q), 3)) {
+		return strings.Count(body, strings.Repeat(string(q), 3)) == 2 && strings.HasSuffix(body, strings.Repeat(string(q), 3))
+	}
+	// One literal: the closing quote is the last byte, with no unescaped
+	// quote of the same kind between.
+	for j := 1; j < len(body)-1; j++ {
+		if body[j] == '\\' {
+			j++
+			continue
+		}
+		if body[j] == q {
+			return false
+		}
+	}
+	return len(body) >= 2 && body[len(body)-1] == q
+}
+
+// normalizeString applies black's preference for double quotes to a single
+// string literal (not to implicit concatenations or prefixed f-strings with
+// nested quotes): switch when it adds no escapes.
+func normalizeString(lit string) string {
+	i := 0
+	for i < len(lit) && lit[i] != '"' && lit[i] != '\'' {
+		i++
+	}
+	prefix, rest := lit[:i], lit[i:]
+	for _, c := range prefix {
+		if c == 'f' || c == 'F' || c == 't' || c == 'T' {
+			return lit
+		}
+	}
+	prefix = strings.ReplaceAll(strings.ReplaceAll(prefix, "u", ""), "U", "")
+	prefix = strings.ToLower(prefix)
+	if len(rest) < 2 || rest[0] != '\'' || strings.HasPrefix(rest, "'''") {
+		return prefix + rest
+	}
+	body := rest[1 : len(rest)-1]
+	if strings.HasSuffix(rest, "'") && !strings.Contains(body, "\n") {
+		unescaped := strings.ReplaceAll(body, `\'`, "'")
+		if strings.Contains(unescaped, `"`) {
+			return prefix + rest // switching would need escapes
+		}
+		if !strings.Contains(prefix, "r") || !strings.Contains(body, `\'`) {
+			return prefix + `"` + unescaped + `"`
+		}
+	}
+	return prefix + rest
+}
+
+// FormatExpr lays out an expression of src at indent, followed by trailer
+// (e.g. ","), the way black would print it there.
+func FormatExpr(src []byte, e Expr, indent int, trailer string) string {
+	p := &printer{src: src}
+	return strings.Join(p.node(e).lines(indent, trailer), "\n")
+}
+
+// FormatAssign lays out "target = value" at indent. It reports false when
+// the value holds an expression written over several lines that is not a
+// bracketed call or display: the printer cannot lay those out yet.
+func FormatAssign(src []byte, target string, value Expr, indent int) (string, bool) {
+	p := &printer{src: src}
+	n := p.node(value)
+	if n.hasMultiline() {
+		return "", false
+	}
+	if n.head == "" && indent+len(target)+3+len(n.flat()) > LineLength {
+		// Black's invisible parentheses around a right-hand side that has
+		// no brackets of its own become visible when it must split.
+		n = pnode{head: "(", items: []pnode{n}, tail: ")"}
+	}
+	n.prefix = target + " = " + n.prefix
+	return strings.Join(n.lines(indent, ""), "\n"), true
+}
+
+// Reformat reprints every simple assignment in the body of the classes
+// named className from its syntax tree, in black's style, keeping all else
+// byte for byte. It reports false when a statement holds a comment or a
+// multi-line atom, which the printer cannot lay out yet; such a statement is
+// kept as written.
+func Reformat(f *File, className string) ([]byte, bool) {
+	var out bytes.Buffer
+	src := f.Src
+	last := 0
+	complete := true
+	for _, s := range f.Body {
+		c, ok := s.(*ClassDef)
+		if !ok || c.Name != className {
+			continue
+		}
+		for _, st := range c.Body {
+			a, ok := st.(*Assign)
+			if !ok || len(a.Targets) != 1 {
+				continue
+			}
+			t, ok := a.Targets[0].(*Name)
+			if !ok {
+				continue
+			}
+			if hasComment(f, a.Pos(), a.End()) {
+				complete = false
+				continue
+			}
+			indent := a.Pos() - lineStart(src, a.Pos())
+			text, ok := FormatAssign(src, t.ID, a.Value, indent)
+			if !ok {
+				complete = false
+				continue
+			}
+			out.Write(src[last:lineStart(src, a.Pos())])
+			out.WriteString(text)
+			last = a.End()
+		}
+	}
+	out.Write(src[last:])
+	return out.Bytes(), complete
+}
+
+func hasComment(f *File, from, to int) bool {
+	for _, c := range f.Comments {
+		if c.Pos >= from && c.Pos < to {
+			return true
+		}
+	}
+	return false
+}
+
+func lineStart(src []byte, pos int) int {
+	for pos > 0 && src[pos-1] != '\n' && src[pos-1] != '\r' {
+		pos--
+	}
+	return pos
+}
