@@ -117,6 +117,9 @@ func (p *parser) describe(t Token) string {
 }
 
 func (p *parser) errorAt(pos int, msg string) {
+	if len(p.diags) >= maxErrors {
+		return
+	}
 	if n := len(p.diags); n > 0 && p.diags[n-1].Offset == pos {
 		return // one error per position is enough
 	}

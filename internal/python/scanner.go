@@ -38,7 +38,14 @@ func newScanner(src []byte, start, end int, inField bool) *scanner {
 	return s
 }
 
+// maxErrors bounds the diagnostics one file yields: past it, a file is not
+// Python anyway, and formatting thousands of messages only costs time.
+const maxErrors = 50
+
 func (s *scanner) errorf(pos int, format string, args ...any) {
+	if len(s.diags) >= maxErrors {
+		return
+	}
 	s.diags = append(s.diags, diag.Diagnostic{Severity: diag.Error, Code: CodeToken, Offset: pos, Message: fmt.Sprintf(format, args...)})
 }
 
