@@ -96,8 +96,8 @@ func graphView(l *loaded, only map[string]bool) ([]graph.Key, [][2]graph.Key) {
 	return nodes, edges
 }
 
-func writeDot(w io.Writer, l *loaded, nodes []graph.Key, edges [][2]graph.Key) {
-	fmt.Fprintln(w, "digraph migrations {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];")
+// groupByApp groups nodes by app, apps in order of first appearance.
+func groupByApp(nodes []graph.Key) ([]string, map[string][]graph.Key) {
 	byApp := map[string][]graph.Key{}
 	var apps []string
 	for _, k := range nodes {
@@ -106,6 +106,12 @@ func writeDot(w io.Writer, l *loaded, nodes []graph.Key, edges [][2]graph.Key) {
 		}
 		byApp[k.App] = append(byApp[k.App], k)
 	}
+	return apps, byApp
+}
+
+func writeDot(w io.Writer, l *loaded, nodes []graph.Key, edges [][2]graph.Key) {
+	fmt.Fprintln(w, "digraph migrations {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];")
+	apps, byApp := groupByApp(nodes)
 	for _, a := range apps {
 		fmt.Fprintf(w, "  subgraph %q {\n    label=%q;\n", "cluster_"+a, a)
 		for _, k := range byApp[a] {
@@ -140,14 +146,7 @@ func writeMermaid(w io.Writer, nodes []graph.Key, edges [][2]graph.Key) {
 		return strings.NewReplacer(".", "_", "-", "_").Replace(k.App + "__" + k.Name)
 	}
 	fmt.Fprintln(w, "flowchart LR")
-	byApp := map[string][]graph.Key{}
-	var apps []string
-	for _, k := range nodes {
-		if byApp[k.App] == nil {
-			apps = append(apps, k.App)
-		}
-		byApp[k.App] = append(byApp[k.App], k)
-	}
+	apps, byApp := groupByApp(nodes)
 	for _, a := range apps {
 		fmt.Fprintf(w, "  subgraph %s\n", a)
 		for _, k := range byApp[a] {

@@ -473,14 +473,7 @@ func (p *parser) typeParams() []*TypeParam {
 			tp.Bound = u(p.expr())
 		}
 		if p.got("=") {
-			if p.is("*") {
-				st := p.tok.Pos
-				p.next()
-				v := p.bitor()
-				tp.Default = &Starred{Span{st, v.End()}, u(v)}
-			} else {
-				tp.Default = u(p.expr())
-			}
+			tp.Default = u(p.maybeStarred(p.bitor, p.expr))
 		}
 		tp.Span = Span{s, p.prev}
 		out = append(out, tp)
@@ -490,6 +483,18 @@ func (p *parser) typeParams() []*TypeParam {
 	}
 	p.expect("]")
 	return out
+}
+
+// maybeStarred parses "*" followed by starred(), as a Starred, or else
+// plain().
+func (p *parser) maybeStarred(starred, plain func() Expr) Expr {
+	if !p.is("*") {
+		return plain()
+	}
+	st := p.tok.Pos
+	p.next()
+	v := starred()
+	return &Starred{Span{st, v.End()}, u(v)}
 }
 
 // compound parses a compound statement, or returns nil.
@@ -858,14 +863,7 @@ func (p *parser) parameters(close string, annotations bool) *Arguments {
 		s := p.tok.Pos
 		arg := &Arg{Name: p.name().ID}
 		if annotations && p.got(":") {
-			if p.is("*") { // *args: *Ts (PEP 646)
-				st := p.tok.Pos
-				p.next()
-				v := p.expr()
-				arg.Annotation = &Starred{Span{st, v.End()}, u(v)}
-			} else {
-				arg.Annotation = u(p.expr())
-			}
+			arg.Annotation = u(p.maybeStarred(p.expr, p.expr)) // *args: *Ts (PEP 646)
 		}
 		arg.Span = Span{s, p.prev}
 		return arg
