@@ -7,7 +7,11 @@
 // diagnostics point at it and writers can copy it verbatim.
 package migration
 
-import "github.com/djsquash/djsquash/internal/python"
+import (
+	"strings"
+
+	"github.com/djsquash/djsquash/internal/python"
+)
 
 // Key identifies a migration as Django does: (app_label, name).
 type Key struct {
@@ -63,8 +67,71 @@ type Migration struct {
 	ClassPos int
 	// OperationsExpr is the operations list as written.
 	OperationsExpr python.Expr
+	// Operations are the operations read from it, in order.
+	Operations []Operation
+	// Definitions are the module-level statements other than the Migration
+	// class: imports, functions, classes and constants that copied code
+	// may need.
+	Definitions []Definition
 	// Opaque lists spans djsquash could not read statically.
 	Opaque []Span
+}
+
+// Definition is one module-level statement and the names it binds.
+type Definition struct {
+	Kind  string // "import", "function", "class", "constant" or "statement"
+	Names []string
+	Stmt  python.Stmt
+}
+
+// definitions lists the module-level statements outside class Migration.
+func definitions(f *python.File, cls python.Stmt) []Definition {
+	var out []Definition
+	for _, s := range f.Body {
+		if s == cls {
+			continue
+		}
+		d := Definition{Stmt: s, Kind: "statement"}
+		switch s := s.(type) {
+		case *python.Import:
+			d.Kind = "import"
+			for _, a := range s.Names {
+				if a.AsName != "" {
+					d.Names = append(d.Names, a.AsName)
+				} else {
+					head, _, _ := strings.Cut(a.Name, ".")
+					d.Names = append(d.Names, head)
+				}
+			}
+		case *python.ImportFrom:
+			d.Kind = "import"
+			for _, a := range s.Names {
+				if a.AsName != "" {
+					d.Names = append(d.Names, a.AsName)
+				} else {
+					d.Names = append(d.Names, a.Name)
+				}
+			}
+		case *python.FunctionDef:
+			d.Kind, d.Names = "function", []string{s.Name}
+		case *python.ClassDef:
+			d.Kind, d.Names = "class", []string{s.Name}
+		case *python.Assign:
+			d.Kind = "constant"
+			for _, t := range s.Targets {
+				if n, ok := t.(*python.Name); ok {
+					d.Names = append(d.Names, n.ID)
+				}
+			}
+		case *python.AnnAssign:
+			d.Kind = "constant"
+			if n, ok := s.Target.(*python.Name); ok {
+				d.Names = append(d.Names, n.ID)
+			}
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // Span is a byte range of a migration file.

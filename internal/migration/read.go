@@ -15,6 +15,7 @@ const (
 	CodeBadEntry         = "DJ203" // a dependency/replaces entry of the wrong shape
 	CodeUnknownSetting   = "DJ204" // swappable_dependency(settings.X) with X unknown
 	CodeConditional      = "DJ205" // a list that depends on a condition: both branches assumed
+	CodeOpaqueOperation  = "DJ206" // an operation djsquash cannot read: kept as written, a barrier
 )
 
 // Settings resolves settings values that migration files refer to, such as
@@ -77,6 +78,27 @@ func Read(key Key, file string, src []byte, settings Settings) (*Migration, []di
 		case "operations":
 			m.OperationsExpr = a.Value
 		}
+	}
+	m.Definitions = definitions(f, cls)
+	if m.OperationsExpr != nil {
+		m.Operations = readOperations(f, m.OperationsExpr)
+		var walk func([]Operation)
+		walk = func(ops []Operation) {
+			for _, op := range ops {
+				switch op := op.(type) {
+				case *Opaque:
+					r.report(diag.Warning, CodeOpaqueOperation, op.Pos(), "operation kept as written: "+op.Reason,
+						"squash and reset keep it, and cannot optimise across it")
+					m.Opaque = append(m.Opaque, Span{op.Pos(), op.End()})
+				case *SeparateDatabaseAndState:
+					walk(op.DatabaseOperations)
+					walk(op.StateOperations)
+				case *RunSQL:
+					walk(op.StateOperations)
+				}
+			}
+		}
+		walk(m.Operations)
 	}
 	return m, r.diags
 }
