@@ -76,6 +76,13 @@ func checkProject(l *loaded) []diag.Diagnostic {
 	ds := append([]diag.Diagnostic{}, l.Diagnostics...)
 	ds = append(ds, l.graph.Diagnostics...)
 	conflicts := l.graph.Conflicts()
+	// An unreadable file has no known dependencies, so it looks like a
+	// second leaf: its syntax error is the finding, not a conflict.
+	for _, m := range l.Migrations {
+		if m.Unreadable {
+			delete(conflicts, m.App)
+		}
+	}
 	apps := make([]string, 0, len(conflicts))
 	for a := range conflicts {
 		apps = append(apps, a)

@@ -501,7 +501,9 @@ func (g *Graph) ends(app string, roots bool) []Key {
 func (g *Graph) Conflicts() map[string][]string {
 	leaves := map[string][]string{}
 	for _, k := range g.LeafNodes("") {
-		if n := g.nodes[k]; n.External {
+		// Dummy nodes stand for missing migrations: Django reports those
+		// first and never gets as far as looking for conflicts.
+		if n := g.nodes[k]; n.External || n.dummy {
 			continue
 		}
 		leaves[k.App] = append(leaves[k.App], k.Name)

@@ -75,6 +75,9 @@ type Migration struct {
 	Definitions []Definition
 	// Opaque lists spans djsquash could not read statically.
 	Opaque []Span
+	// Unreadable is set when the file has syntax errors: its attributes
+	// are unknown, so the graph around it cannot be trusted.
+	Unreadable bool
 }
 
 // Definition is one module-level statement and the names it binds.

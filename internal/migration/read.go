@@ -41,6 +41,7 @@ func Read(key Key, file string, src []byte, settings Settings) (*Migration, []di
 	m := &Migration{Key: key, File: file, Atomic: true, Source: f}
 	r := reader{m: m, src: src, settings: settings}
 	if diag.HasErrors(diags) {
+		m.Unreadable = true
 		return m, diags
 	}
 	var cls *python.ClassDef

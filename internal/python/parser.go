@@ -106,7 +106,12 @@ func (p *parser) got(s string) bool {
 
 func (p *parser) describe(t Token) string {
 	switch t.Kind {
-	case EOF, NEWLINE, INDENT, DEDENT:
+	case EOF:
+		return "end of file"
+	case NEWLINE, INDENT, DEDENT:
+		if t.Pos >= len(p.src) {
+			return "end of file"
+		}
 		return t.Kind.String()
 	case STRING:
 		return "string"
