@@ -1,0 +1,152 @@
+package state
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/djsquash/djsquash/internal/djangotest"
+	"github.com/djsquash/djsquash/internal/graph"
+	"github.com/djsquash/djsquash/internal/migration"
+	"github.com/djsquash/djsquash/internal/project"
+	"github.com/google/go-cmp/cmp"
+)
+
+type dump struct {
+	Name        string            `json:"name"`
+	Fields      []string          `json:"fields"`
+	Relations   map[string]string `json:"relations"`
+	Indexes     []string          `json:"indexes"`
+	Constraints []string          `json:"constraints"`
+}
+
+// replayProject replays a project's migrations in Django's plan order.
+func replayProject(t *testing.T, dir string) (*Project, map[string]bool) {
+	t.Helper()
+	l, err := project.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := graph.Build(l.Migrations, graph.Options{Apps: l.AppLabels()})
+	var plan []*migration.Migration
+	for _, k := range g.Plan() {
+		if n := g.Node(k); n != nil && n.Migration != nil {
+			plan = append(plan, n.Migration)
+		}
+	}
+	p := New(func(n string) (string, bool) { v, ok := l.Settings[n]; return v, ok })
+	if err := p.ReplayPlan(plan); err != nil {
+		t.Fatal(err)
+	}
+	return p, l.AppLabels()
+}
+
+func (p *Project) dump(apps map[string]bool) map[string]dump {
+	out := map[string]dump{}
+	for k, m := range p.Models {
+		if !apps[k.App] {
+			continue
+		}
+		d := dump{Name: m.Name, Relations: map[string]string{}, Indexes: append([]string{}, m.Indexes...), Constraints: append([]string{}, m.Constraints...)}
+		for _, f := range m.Fields {
+			d.Fields = append(d.Fields, f.Name)
+			if f.To != "" {
+				d.Relations[f.Name] = f.To
+			}
+			if f.Through != "" {
+				d.Relations[f.Name+".through"] = f.Through
+			}
+		}
+		sort.Strings(d.Indexes)
+		sort.Strings(d.Constraints)
+		out[k.String()] = d
+	}
+	return out
+}
+
+// TestReplayMatchesDjango: our state at the leaves equals the ProjectState
+// Django's MigrationLoader builds for the example project.
+func TestReplayMatchesDjango(t *testing.T) {
+	src, _ := filepath.Abs("../../examples/bookshop")
+	p, apps := replayProject(t, src)
+	got := p.dump(apps)
+	oracle, _ := filepath.Abs("testdata/django_state.py")
+	for _, v := range []djangotest.Version{"3.2", "5.2"} {
+		t.Run("django"+string(v), func(t *testing.T) {
+			dj := djangotest.RequireDjango(t, v)
+			cmd := exec.Command(dj.Python, oracle)
+			cmd.Dir = src
+			cmd.Env = append(os.Environ(), "PYTHONPATH="+dj.PythonPath, "DJANGO_SETTINGS_MODULE=bookshop.settings", "PYTHONDONTWRITEBYTECODE=1")
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("oracle: %v", err)
+			}
+			var all map[string]dump
+			if err := json.Unmarshal(out, &all); err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]dump{}
+			for k, d := range all {
+				if app, _, _ := strings.Cut(k, "."); apps[app] {
+					sort.Strings(d.Indexes)
+					sort.Strings(d.Constraints)
+					want[k] = d
+				}
+			}
+			if len(want) < 10 {
+				t.Fatalf("oracle returned %d project models", len(want))
+			}
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("state differs from Django's (-django +djsquash):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestReplayValidates: operations that name what does not exist at their
+// point fail with the operation's position.
+func TestReplayValidates(t *testing.T) {
+	for _, c := range []struct{ ops, want string }{
+		{`migrations.AddField("book", "x", models.IntegerField())`, "model shop.book does not exist at this point"},
+		{`migrations.CreateModel("Book", [("id", models.AutoField())]), migrations.RenameField("book", "title", "name")`, "field book.title does not exist at this point"},
+		{`migrations.CreateModel("Book", [("id", models.AutoField())]), migrations.CreateModel("book", [])`, "model shop.book already exists"},
+		{`migrations.CreateModel("Book", [("id", models.AutoField())]), migrations.RenameModel("Book", "Volume"), migrations.AlterField("book", "id", models.AutoField())`, "model shop.book does not exist at this point"},
+		{`migrations.CreateModel("Book", [("id", models.AutoField())]), migrations.RemoveIndex("book", "nope")`, "index nope does not exist on shop.book"},
+		{`myapp.Custom()`, "cannot replay myapp.Custom: myapp.Custom is not a built-in Django operation"},
+	} {
+		src := "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    operations = [" + c.ops + "]\n"
+		m, _ := migration.Read(migration.Key{App: "shop", Name: "0001"}, "m.py", []byte(src), nil)
+		err := New(nil).ReplayPlan([]*migration.Migration{m})
+		e, ok := err.(*Error)
+		if !ok || e.Message != c.want || e.Offset <= 0 {
+			t.Errorf("%s:\n got %v\nwant %q", c.ops, err, c.want)
+		}
+	}
+}
+
+func TestRenameModelRepointsRelations(t *testing.T) {
+	src := `from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    operations = [
+        migrations.CreateModel("Publisher", [("id", models.AutoField())]),
+        migrations.CreateModel("Book", [("id", models.AutoField()), ("pub", models.ForeignKey(to="shop.publisher", on_delete=models.CASCADE))]),
+        migrations.RenameModel("Publisher", "Imprint"),
+        migrations.RenameField("book", "pub", "imprint"),
+    ]
+`
+	m, _ := migration.Read(migration.Key{App: "shop", Name: "0001"}, "m.py", []byte(src), nil)
+	p := New(nil)
+	if err := p.ReplayPlan([]*migration.Migration{m}); err != nil {
+		t.Fatal(err)
+	}
+	book := p.Models[ModelKey{"shop", "book"}]
+	if _, f := book.field("imprint"); f == nil || f.To != "shop.imprint" || book.Fields[len(book.Fields)-1] != f {
+		t.Errorf("book fields: %+v", book.Fields)
+	}
+}
