@@ -202,42 +202,15 @@ func (p *Project) Apply(app string, op migration.Operation) error {
 		f.Name = o.NewName
 		m.Fields = append(m.Fields, f)
 	case *migration.AddIndex:
-		m, err := p.model(app, o.Model)
-		if err != nil {
-			return err
-		}
-		m.Indexes = append(m.Indexes, o.IndexName)
+		return p.editNames(app, o.Model, "index", indexes, "", o.IndexName, true)
 	case *migration.RemoveIndex:
-		m, err := p.model(app, o.Model)
-		if err != nil {
-			return err
-		}
-		if !remove(&m.Indexes, o.Index) {
-			return fmt.Errorf("index %s does not exist on %s.%s", o.Index, app, o.Model)
-		}
+		return p.editNames(app, o.Model, "index", indexes, o.Index, "", false)
 	case *migration.RenameIndex:
-		m, err := p.model(app, o.Model)
-		if err != nil {
-			return err
-		}
-		if o.OldName != "" && !remove(&m.Indexes, o.OldName) {
-			return fmt.Errorf("index %s does not exist on %s.%s", o.OldName, app, o.Model)
-		}
-		m.Indexes = append(m.Indexes, o.NewName)
+		return p.editNames(app, o.Model, "index", indexes, o.OldName, o.NewName, true)
 	case *migration.AddConstraint:
-		m, err := p.model(app, o.Model)
-		if err != nil {
-			return err
-		}
-		m.Constraints = append(m.Constraints, o.ConstraintName)
+		return p.editNames(app, o.Model, "constraint", constraints, "", o.ConstraintName, true)
 	case *migration.RemoveConstraint:
-		m, err := p.model(app, o.Model)
-		if err != nil {
-			return err
-		}
-		if !remove(&m.Constraints, o.Constraint) {
-			return fmt.Errorf("constraint %s does not exist on %s.%s", o.Constraint, app, o.Model)
-		}
+		return p.editNames(app, o.Model, "constraint", constraints, o.Constraint, "", false)
 	case *migration.AlterModelOptions, *migration.AlterModelTable, *migration.AlterModelTableComment,
 		*migration.AlterUniqueTogether, *migration.AlterIndexTogether, *migration.AlterOrderWithRespectTo,
 		*migration.AlterModelManagers, *migration.AlterConstraint, *migration.ValidateConstraint:
@@ -246,23 +219,44 @@ func (p *Project) Apply(app string, op migration.Operation) error {
 			return err
 		}
 	case *migration.RunSQL:
-		for _, s := range o.StateOperations {
-			if err := p.Apply(app, s); err != nil {
-				return err
-			}
-		}
+		return p.applyAll(app, o.StateOperations)
 	case *migration.SeparateDatabaseAndState:
-		for _, s := range o.StateOperations {
-			if err := p.Apply(app, s); err != nil {
-				return err
-			}
-		}
+		return p.applyAll(app, o.StateOperations)
 	case *migration.RunPython, *migration.CreateExtension, *migration.CreateCollation, *migration.RemoveCollation:
 		// No state.
 	case *migration.Opaque:
 		return fmt.Errorf("cannot replay %s: %s", o.Name(), o.Reason)
 	default:
 		return fmt.Errorf("no replay for %s", op.Name())
+	}
+	return nil
+}
+
+func (p *Project) applyAll(app string, ops []migration.Operation) error {
+	for _, op := range ops {
+		if err := p.Apply(app, op); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func indexes(m *Model) *[]string     { return &m.Indexes }
+func constraints(m *Model) *[]string { return &m.Constraints }
+
+// editNames edits a model's index or constraint names: old, when given,
+// must exist and is removed; then name is added when add is set.
+func (p *Project) editNames(app, model, kind string, list func(*Model) *[]string, old, name string, add bool) error {
+	m, err := p.model(app, model)
+	if err != nil {
+		return err
+	}
+	l := list(m)
+	if old != "" && !remove(l, old) {
+		return fmt.Errorf("%s %s does not exist on %s.%s", kind, old, app, model)
+	}
+	if add {
+		*l = append(*l, name)
 	}
 	return nil
 }
