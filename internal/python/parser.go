@@ -517,13 +517,8 @@ func (p *parser) compound() Stmt {
 	case "while":
 		p.next()
 		w := &While{Test: u(p.namedExpr())}
-		w.Body = p.block()
-		end := endOf(w.Body, p.prev)
-		if p.is("else") {
-			p.next()
-			w.OrElse = p.block()
-			end = endOf(w.OrElse, p.prev)
-		}
+		var end int
+		w.Body, w.OrElse, end = p.bodyElse()
 		w.Span = Span{start, end}
 		return w
 	case "for":
@@ -646,15 +641,23 @@ func (p *parser) forStmt(start int, async bool) Stmt {
 	f := &For{IsAsync: async, Target: u(p.targetList())}
 	p.expect("in")
 	f.Iter = u(p.exprList(true))
-	f.Body = p.block()
-	end := endOf(f.Body, p.prev)
-	if p.is("else") {
-		p.next()
-		f.OrElse = p.block()
-		end = endOf(f.OrElse, p.prev)
-	}
+	var end int
+	f.Body, f.OrElse, end = p.bodyElse()
 	f.Span = Span{start, end}
 	return f
+}
+
+// bodyElse parses a loop's block and its optional else block, and returns
+// where the statement ends: at its last statement, not at the DEDENT.
+func (p *parser) bodyElse() (body, orElse []Stmt, end int) {
+	body = p.block()
+	end = endOf(body, p.prev)
+	if p.is("else") {
+		p.next()
+		orElse = p.block()
+		end = endOf(orElse, p.prev)
+	}
+	return body, orElse, end
 }
 
 // targetList parses for-loop and comprehension targets (no 'in' operator).
