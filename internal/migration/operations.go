@@ -18,18 +18,47 @@ type Operation interface {
 	operation()
 }
 
-// Op holds what every operation has: the call as written.
+// Op holds what every operation has: the call as written and the source it
+// was read from. An operation a workflow synthesizes (the optimizer's
+// merged CreateModel) has no Call and no Src; its expressions are
+// synthesized or wrapped in python.Foreign.
 type Op struct {
 	Call  *python.Call
 	Class string // resolved class name, e.g. "AddField"
+	Src   []byte
 }
 
-func (o *Op) Pos() int       { return o.Call.Pos() }
-func (o *Op) End() int       { return o.Call.End() }
-func (o *Op) Name() string   { return o.Class }
-func (o *Op) operation()     {}
-func (o *Op) base() *Op      { return o }
-func (o *Op) String() string { return o.Class }
+// Pos is the call's offset, or -1 for a synthesized operation.
+func (o *Op) Pos() int {
+	if o.Call == nil {
+		return -1
+	}
+	return o.Call.Pos()
+}
+
+// End is the call's end, or -1 for a synthesized operation.
+func (o *Op) End() int {
+	if o.Call == nil {
+		return -1
+	}
+	return o.Call.End()
+}
+
+// Base returns the Op of a built-in operation; nil for *Opaque.
+func Base(op Operation) *Op {
+	if b, ok := op.(interface{ base() *Op }); ok {
+		return b.base()
+	}
+	return nil
+}
+
+// Value returns e tied to the operation's source, ready to move into a
+// synthesized operation.
+func (o *Op) Value(e python.Expr) python.Expr { return python.InSource(o.Src, e) }
+func (o *Op) Name() string                    { return o.Class }
+func (o *Op) operation()                      {}
+func (o *Op) base() *Op                       { return o }
+func (o *Op) String() string                  { return o.Class }
 
 // Field is one (name, field) pair of CreateModel.fields.
 type Field struct {
@@ -415,7 +444,7 @@ func (r *opReader) one(e python.Expr) Operation {
 	if err != "" {
 		return &Opaque{Expr: e, Reason: class + ": " + err}
 	}
-	op, reason := r.build(Op{Call: call, Class: class}, args)
+	op, reason := r.build(Op{Call: call, Class: class, Src: r.src}, args)
 	if reason != "" {
 		return &Opaque{Expr: e, Reason: class + ": " + reason}
 	}

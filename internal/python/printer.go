@@ -118,6 +118,14 @@ func (p *printer) magicComma(lastItemEnd, closeEnd int) bool {
 
 func (p *printer) node(e Expr) pnode {
 	switch x := e.(type) {
+	case *Foreign:
+		return (&printer{src: x.Src}).node(x.X)
+	case *Exploded:
+		n := p.node(x.X)
+		if n.head != "" && len(n.items) > 0 {
+			n.magic = true
+		}
+		return n
 	case *Call:
 		head := p.node(x.Func)
 		if head.head != "" {
@@ -140,18 +148,18 @@ func (p *printer) node(e Expr) pnode {
 			last = max(last, k.End())
 		}
 		// A lone generator argument shares the call's parentheses.
-		if len(items) == 1 && len(x.Keywords) == 0 {
+		if len(items) == 1 && len(x.Keywords) == 0 && x.Pos() >= 0 {
 			if c, ok := x.Args[0].(*Comp); ok && c.Kind == GeneratorExp && p.src[c.Pos()] == '(' && c.Pos() > x.Func.End() {
 				return p.atomOf(e)
 			}
 		}
-		return pnode{head: head.atom + "(", items: items, tail: ")", magic: len(items) > 0 && p.magicComma(last, x.End())}
+		return pnode{head: head.atom + "(", items: items, tail: ")", magic: len(items) > 0 && x.Pos() >= 0 && p.magicComma(last, x.End())}
 	case *List:
 		return p.seq("[", "]", x.Elts, x.End(), false)
 	case *Set:
 		return p.seq("{", "}", x.Elts, x.End(), false)
 	case *Tuple:
-		if x.Pos() < len(p.src) && p.src[x.Pos()] == '(' {
+		if x.Pos() < 0 || x.Pos() < len(p.src) && p.src[x.Pos()] == '(' {
 			return p.seq("(", ")", x.Elts, x.End(), len(x.Elts) == 1)
 		}
 	case *Dict:
@@ -171,7 +179,7 @@ func (p *printer) node(e Expr) pnode {
 			items = append(items, it)
 			last = v.End()
 		}
-		return pnode{head: "{", items: items, tail: "}", literal: true, magic: len(items) > 0 && p.magicComma(last, x.End())}
+		return pnode{head: "{", items: items, tail: "}", literal: true, magic: len(items) > 0 && x.Pos() >= 0 && p.magicComma(last, x.End())}
 	case *Starred:
 		n := p.node(x.Value)
 		n.prefix = "*" + n.prefix
@@ -188,7 +196,7 @@ func (p *printer) seq(open, close string, elts []Expr, end int, single bool) pno
 		last = e.End()
 	}
 	// A one-element tuple's comma is syntax, not a magic trailing comma.
-	if last >= 0 && !single {
+	if last >= 0 && end >= 0 && !single {
 		n.magic = p.magicComma(last, end)
 	}
 	return n
@@ -197,6 +205,9 @@ func (p *printer) seq(open, close string, elts []Expr, end int, single bool) pno
 // atomOf prints an expression as its source text, with black's string
 // normalisation for plain string literals.
 func (p *printer) atomOf(e Expr) pnode {
+	if e.Pos() < 0 {
+		return pnode{atom: p.synthText(e)}
+	}
 	text := p.text(e)
 	if strings.ContainsAny(text, "\n\r") {
 		return pnode{atom: text, multiline: true}

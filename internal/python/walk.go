@@ -85,6 +85,10 @@ func Inspect(n Node, f func(Node) bool) {
 		ex(n.Target, n.Value)
 	case *Starred:
 		ex(n.Value)
+	case *Foreign:
+		ex(n.X)
+	case *Exploded:
+		ex(n.X)
 	case *Await:
 		ex(n.Value)
 	case *Yield:

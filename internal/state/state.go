@@ -11,6 +11,7 @@ package state
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/djsquash/djsquash/internal/migration"
@@ -30,13 +31,19 @@ type Field struct {
 	Through string // an M2M's through model, lowercased
 }
 
-// Model is one model's state.
+// Model is one model's state. Every expression is tied to its source
+// (python.Foreign), so that states built from different files compare.
 type Model struct {
 	App, Name   string // Name as written ("Book")
 	Fields      []*Field
-	Options     map[string]python.Expr
+	Options     map[string]python.Expr // indexes and constraints excluded
+	Bases       python.Expr            // nil: (models.Model,)
+	Managers    python.Expr            // nil: none
 	Indexes     []string
 	Constraints []string
+	// Defs holds index and constraint definitions by "index:name" and
+	// "constraint:name".
+	Defs map[string]python.Expr
 }
 
 func (m *Model) field(name string) (int, *Field) {
@@ -53,6 +60,7 @@ type Project struct {
 	Models map[ModelKey]*Model
 	// Settings resolves settings.X in relations (AUTH_USER_MODEL).
 	Settings migration.Settings
+	apps     map[string]bool // apps that have created a model
 }
 
 // New returns an empty project state.
@@ -105,25 +113,66 @@ func (p *Project) Apply(app string, op migration.Operation) error {
 		if p.Models[k] != nil {
 			return fmt.Errorf("model %s already exists", k)
 		}
-		m := &Model{App: app, Name: o.Model, Options: map[string]python.Expr{}}
+		m := &Model{App: app, Name: o.Model, Options: map[string]python.Expr{}, Defs: map[string]python.Expr{},
+			Bases: o.Op.Value(o.Bases), Managers: o.Op.Value(o.Managers)}
 		for _, f := range o.Fields {
-			m.Fields = append(m.Fields, p.newField(app, f.Name, f.Value))
+			if _, dup := m.field(f.Name); dup != nil {
+				return fmt.Errorf("field %s.%s is defined twice", o.Model, f.Name)
+			}
+			m.Fields = append(m.Fields, p.newField(app, o.Model, f.Name, o.Op.Value(f.Value)))
 		}
-		if d, ok := o.Options.(*python.Dict); ok {
-			for i, kx := range d.Keys {
-				if s, ok := kx.(*python.Constant); ok && s.Kind == python.Str {
-					switch s.Value {
-					case "indexes", "constraints":
-						for _, n := range namesIn(d.Values[i]) {
-							if s.Value == "indexes" {
-								m.Indexes = append(m.Indexes, n)
-							} else {
-								m.Constraints = append(m.Constraints, n)
-							}
+		p.Models[k] = m
+		if p.apps == nil {
+			p.apps = map[string]bool{}
+		}
+		p.apps[app] = true
+		for _, f := range m.Fields {
+			if err := p.checkRelations(o.Model, f); err != nil {
+				delete(p.Models, k)
+				return err
+			}
+		}
+		if bases, src := python.SourceOf(o.Src, o.Bases); bases != nil {
+			if t, ok := bases.(*python.Tuple); ok {
+				for _, b := range t.Elts {
+					if s, ok := strValue(python.InSource(src, b)); ok {
+						parent := migration.ResolveModel(s, app, o.Model)
+						if err := p.checkRelations(o.Model, &Field{Name: "(base)", To: parent}); err != nil {
+							delete(p.Models, k)
+							return err
 						}
-					default:
-						m.Options[s.Value] = d.Values[i]
 					}
+				}
+			}
+		}
+		if o.Options != nil {
+			opts, src := python.SourceOf(o.Src, o.Options)
+			d, ok := opts.(*python.Dict)
+			if !ok {
+				return fmt.Errorf("options of %s are not a literal dict", o.Model)
+			}
+			for i, kx := range d.Keys {
+				s, ok := python.Unwrap(kx).(*python.Constant)
+				if !ok || s.Kind != python.Str {
+					return fmt.Errorf("options of %s have a key that is not a literal string", o.Model)
+				}
+				v := python.InSource(src, d.Values[i])
+				switch s.Value {
+				case "indexes", "constraints":
+					kind := "index"
+					if s.Value == "constraints" {
+						kind = "constraint"
+					}
+					for _, def := range defsIn(v) {
+						if kind == "index" {
+							m.Indexes = append(m.Indexes, def.name)
+						} else {
+							m.Constraints = append(m.Constraints, def.name)
+						}
+						m.Defs[kind+":"+def.name] = def.value
+					}
+				default:
+					m.Options[s.Value] = v
 				}
 			}
 		}
@@ -132,7 +181,18 @@ func (p *Project) Apply(app string, op migration.Operation) error {
 		if _, err := p.model(app, o.Model); err != nil {
 			return err
 		}
-		delete(p.Models, key(app, o.Model))
+		k := key(app, o.Model)
+		for ok, other := range p.Models {
+			if ok == k {
+				continue
+			}
+			for _, f := range other.Fields {
+				if f.To == k.String() || f.Through == k.String() {
+					return fmt.Errorf("model %s is still referenced by %s.%s", k, other.Name, f.Name)
+				}
+			}
+		}
+		delete(p.Models, k)
 	case *migration.RenameModel:
 		m, err := p.model(app, o.OldName)
 		if err != nil {
@@ -164,7 +224,11 @@ func (p *Project) Apply(app string, op migration.Operation) error {
 		if _, f := m.field(o.Field); f != nil {
 			return fmt.Errorf("field %s.%s already exists", o.Model, o.Field)
 		}
-		m.Fields = append(m.Fields, p.newField(app, o.Field, o.Value))
+		f := p.newField(app, o.Model, o.Field, o.Op.Value(o.Value))
+		if err := p.checkRelations(o.Model, f); err != nil {
+			return err
+		}
+		m.Fields = append(m.Fields, f)
 	case *migration.AlterField:
 		m, err := p.model(app, o.Model)
 		if err != nil {
@@ -174,7 +238,11 @@ func (p *Project) Apply(app string, op migration.Operation) error {
 		if f == nil {
 			return fmt.Errorf("field %s.%s does not exist at this point", o.Model, o.Field)
 		}
-		m.Fields[i] = p.newField(app, o.Field, o.Value)
+		nf := p.newField(app, o.Model, o.Field, o.Op.Value(o.Value))
+		if err := p.checkRelations(o.Model, nf); err != nil {
+			return err
+		}
+		m.Fields[i] = nf
 	case *migration.RemoveField:
 		m, err := p.model(app, o.Model)
 		if err != nil {
@@ -183,6 +251,9 @@ func (p *Project) Apply(app string, op migration.Operation) error {
 		i, f := m.field(o.Field)
 		if f == nil {
 			return fmt.Errorf("field %s.%s does not exist at this point", o.Model, o.Field)
+		}
+		if opt := m.usedBy(o.Field); opt != "" {
+			return fmt.Errorf("field %s.%s is still named by %s", o.Model, o.Field, opt)
 		}
 		m.Fields = append(m.Fields[:i], m.Fields[i+1:]...)
 	case *migration.RenameField:
@@ -201,23 +272,32 @@ func (p *Project) Apply(app string, op migration.Operation) error {
 		m.Fields = append(m.Fields[:i], m.Fields[i+1:]...)
 		f.Name = o.NewName
 		m.Fields = append(m.Fields, f)
+		m.renameInOptions(o.OldName, o.NewName)
 	case *migration.AddIndex:
-		return p.editNames(app, o.Model, "index", indexes, "", o.IndexName, true)
+		return p.editNames(app, o.Model, "index", indexes, "", o.IndexName, o.Op.Value(o.Index))
 	case *migration.RemoveIndex:
-		return p.editNames(app, o.Model, "index", indexes, o.Index, "", false)
+		return p.editNames(app, o.Model, "index", indexes, o.Index, "", nil)
 	case *migration.RenameIndex:
-		return p.editNames(app, o.Model, "index", indexes, o.OldName, o.NewName, true)
+		if o.OldName == "" {
+			// Renaming an unnamed index_together index: only the name
+			// appears in the state.
+			return p.editNames(app, o.Model, "index", indexes, "", o.NewName, nil)
+		}
+		return p.editNames(app, o.Model, "index", indexes, o.OldName, o.NewName, nil)
 	case *migration.AddConstraint:
-		return p.editNames(app, o.Model, "constraint", constraints, "", o.ConstraintName, true)
+		return p.editNames(app, o.Model, "constraint", constraints, "", o.ConstraintName, o.Op.Value(o.Constraint))
 	case *migration.RemoveConstraint:
-		return p.editNames(app, o.Model, "constraint", constraints, o.Constraint, "", false)
+		return p.editNames(app, o.Model, "constraint", constraints, o.Constraint, "", nil)
+	case *migration.AlterConstraint:
+		return p.editNames(app, o.Model, "constraint", constraints, o.Constraint, o.Constraint, o.Op.Value(o.Value))
 	case *migration.AlterModelOptions, *migration.AlterModelTable, *migration.AlterModelTableComment,
 		*migration.AlterUniqueTogether, *migration.AlterIndexTogether, *migration.AlterOrderWithRespectTo,
-		*migration.AlterModelManagers, *migration.AlterConstraint, *migration.ValidateConstraint:
-		name := modelOf(o)
-		if _, err := p.model(app, name); err != nil {
+		*migration.AlterModelManagers, *migration.ValidateConstraint:
+		m, err := p.model(app, modelOf(o))
+		if err != nil {
 			return err
 		}
+		return m.alterOptions(op)
 	case *migration.RunSQL:
 		return p.applyAll(app, o.StateOperations)
 	case *migration.SeparateDatabaseAndState:
@@ -245,18 +325,31 @@ func indexes(m *Model) *[]string     { return &m.Indexes }
 func constraints(m *Model) *[]string { return &m.Constraints }
 
 // editNames edits a model's index or constraint names: old, when given,
-// must exist and is removed; then name is added when add is set.
-func (p *Project) editNames(app, model, kind string, list func(*Model) *[]string, old, name string, add bool) error {
+// must exist and is removed; then name, when given, is added with its
+// definition (a rename keeps the old one).
+func (p *Project) editNames(app, model, kind string, list func(*Model) *[]string, old, name string, def python.Expr) error {
 	m, err := p.model(app, model)
 	if err != nil {
 		return err
 	}
 	l := list(m)
-	if old != "" && !remove(l, old) {
-		return fmt.Errorf("%s %s does not exist on %s.%s", kind, old, app, model)
+	if old != "" {
+		if !remove(l, old) {
+			return fmt.Errorf("%s %s does not exist on %s.%s", kind, old, app, model)
+		}
+		if def == nil {
+			def = m.Defs[kind+":"+old]
+		}
+		delete(m.Defs, kind+":"+old)
 	}
-	if add {
+	if name != "" {
+		if slices.Contains(*l, name) {
+			return fmt.Errorf("%s %s already exists on %s.%s", kind, name, app, model)
+		}
 		*l = append(*l, name)
+		if def != nil {
+			m.Defs[kind+":"+name] = def
+		}
 	}
 	return nil
 }
@@ -297,60 +390,68 @@ func remove(list *[]string, name string) bool {
 }
 
 // newField reads a field's relation: a field is relational when its call
-// has a to= argument (deconstruct always writes it), whatever its class.
-func (p *Project) newField(app, name string, value python.Expr) *Field {
+// has a to= argument (deconstruct always writes it) or is a relational
+// class with the model first, as hand-written migrations have it.
+func (p *Project) newField(app, model, name string, value python.Expr) *Field {
 	f := &Field{Name: name, Value: value}
-	call, ok := value.(*python.Call)
-	if !ok {
-		return f
+	fi := migration.ReadField(value, p.Settings)
+	if fi.To != "" {
+		f.To = migration.ResolveModel(fi.To, app, model)
 	}
-	for _, k := range call.Keywords {
-		switch k.Arg {
-		case "to":
-			f.To = p.target(app, k.Value)
-		case "through":
-			f.Through = p.target(app, k.Value)
-		}
+	if fi.Through != "" {
+		f.Through = migration.ResolveModel(fi.Through, app, model)
 	}
 	return f
 }
 
-// target resolves "Model", "app.Model" or settings.X to "app.model".
-func (p *Project) target(app string, e python.Expr) string {
-	var s string
-	switch v := e.(type) {
-	case *python.Constant:
-		s = v.Value
-	case *python.Attribute:
-		if n, ok := v.Value.(*python.Name); ok && n.ID == "settings" {
-			s, _ = p.Settings(v.Attr)
+// checkRelations reports a relation to a model that does not exist at this
+// point: Django could not render the state ("Related model ... cannot be
+// resolved"). Models of apps the state knows nothing of (django.contrib
+// apps outside the project) are not checked.
+func (p *Project) checkRelations(model string, f *Field) error {
+	for _, target := range []string{f.To, f.Through} {
+		if target == "" {
+			continue
+		}
+		app, name, _ := strings.Cut(target, ".")
+		k := ModelKey{App: app, Model: name}
+		if p.Models[k] == nil && p.knows(app) {
+			return fmt.Errorf("field %s.%s refers to %s, which does not exist at this point", model, f.Name, target)
 		}
 	}
-	if s == "" {
-		return ""
-	}
-	if !strings.Contains(s, ".") {
-		s = app + "." + s
-	}
-	return strings.ToLower(s)
+	return nil
 }
 
-// namesIn returns the name= of each call in a list (indexes, constraints).
-func namesIn(e python.Expr) []string {
-	var out []string
+// knows reports whether any model of app has been created.
+func (p *Project) knows(app string) bool {
+	if p.apps == nil {
+		return false
+	}
+	return p.apps[app]
+}
+
+type def struct {
+	name  string
+	value python.Expr
+}
+
+// defsIn returns each index or constraint of a list with its name=.
+func defsIn(e python.Expr) []def {
+	var out []def
 	var elts []python.Expr
-	switch l := e.(type) {
+	inner, src := python.SourceOf(nil, e)
+	switch l := inner.(type) {
 	case *python.List:
 		elts = l.Elts
 	case *python.Tuple:
 		elts = l.Elts
 	}
 	for _, el := range elts {
-		if c, ok := el.(*python.Call); ok {
+		if c, ok := python.Unwrap(el).(*python.Call); ok {
 			for _, k := range c.Keywords {
 				if k.Arg == "name" {
-					if s, ok := k.Value.(*python.Constant); ok {
-						out = append(out, s.Value)
+					if s, ok := python.Unwrap(k.Value).(*python.Constant); ok {
+						out = append(out, def{s.Value, python.InSource(src, el)})
 					}
 				}
 			}

@@ -1,0 +1,170 @@
+package migration
+
+import (
+	"strings"
+
+	"github.com/djsquash/djsquash/internal/python"
+)
+
+// FieldInfo is what a field expression says statically about what it
+// refers to: the parts Django's field_references and the optimizer read.
+type FieldInfo struct {
+	// Unknown is set when the expression is not a call with literal
+	// arguments where they matter: callers must assume it refers to
+	// anything.
+	Unknown bool
+	// To and Through are the related model and the M2M through model as
+	// written ("Book", "app.Book", "self", or a settings name resolved);
+	// "" when absent.
+	To, Through string
+	// ToFields are the target fields (to_field=, to_fields=); nil means
+	// unspecified, which refers to the primary key, i.e. any field for
+	// the optimizer. FromFields are ForeignObject's local fields.
+	ToFields, FromFields []string
+	// ThroughFields lists through_fields; nil when unspecified.
+	ThroughFields []string
+	// DBColumn is set when db_column= is given (and not None).
+	DBColumn bool
+	// Generated lists the fields a GeneratedField's expression names
+	// (F("x"), Q(x=...)), when Expression is set.
+	Generated  []string
+	Expression bool
+}
+
+// relationalClasses take the related model as their first positional
+// argument.
+var relationalClasses = []string{"ForeignKey", "OneToOneField", "ManyToManyField", "ForeignObject"}
+
+// ReadField reads a field expression; settings resolves settings.X used
+// as to= (AUTH_USER_MODEL).
+func ReadField(e python.Expr, settings Settings) FieldInfo {
+	call, ok := python.Unwrap(e).(*python.Call)
+	if !ok {
+		return FieldInfo{Unknown: true}
+	}
+	var fi FieldInfo
+	callee := calleeName(python.Unwrap(call.Func))
+	class := callee[strings.LastIndex(callee, ".")+1:]
+	str := func(e python.Expr) string {
+		switch v := python.Unwrap(e).(type) {
+		case *python.Constant:
+			if v.Kind == python.Str {
+				return v.Value
+			}
+		case *python.Attribute:
+			if n, ok := python.Unwrap(v.Value).(*python.Name); ok && n.ID == "settings" && settings != nil {
+				if s, ok := settings(v.Attr); ok {
+					return s
+				}
+			}
+		}
+		fi.Unknown = true
+		return ""
+	}
+	strs := func(e python.Expr) []string {
+		out := []string{}
+		switch v := python.Unwrap(e).(type) {
+		case *python.List:
+			for _, x := range v.Elts {
+				out = append(out, str(x))
+			}
+		case *python.Tuple:
+			for _, x := range v.Elts {
+				out = append(out, str(x))
+			}
+		default:
+			fi.Unknown = true
+		}
+		return out
+	}
+	for _, c := range relationalClasses {
+		if class == c && len(call.Args) > 0 {
+			fi.To = str(call.Args[0])
+		}
+	}
+	if class == "ForeignObject" {
+		if len(call.Args) > 2 {
+			fi.FromFields = strs(call.Args[2])
+		}
+		if len(call.Args) > 3 {
+			fi.ToFields = strs(call.Args[3])
+		}
+	}
+	for _, a := range call.Args {
+		if _, ok := a.(*python.Starred); ok {
+			fi.Unknown = true
+		}
+	}
+	for _, k := range call.Keywords {
+		switch k.Arg {
+		case "":
+			fi.Unknown = true
+		case "to":
+			fi.To = str(k.Value)
+		case "through":
+			if c, ok := python.Unwrap(k.Value).(*python.Constant); !ok || c.Kind != python.NoneConst {
+				fi.Through = str(k.Value)
+			}
+		case "to_field":
+			if c, ok := python.Unwrap(k.Value).(*python.Constant); !ok || c.Kind != python.NoneConst {
+				fi.ToFields = []string{str(k.Value)}
+			}
+		case "to_fields":
+			fi.ToFields = strs(k.Value)
+		case "from_fields":
+			fi.FromFields = strs(k.Value)
+		case "through_fields":
+			fi.ThroughFields = strs(k.Value)
+		case "db_column":
+			if c, ok := python.Unwrap(k.Value).(*python.Constant); !ok || c.Kind != python.NoneConst {
+				fi.DBColumn = true
+			}
+		case "expression":
+			fi.Expression = true
+			fi.Generated = exprFields(k.Value)
+		}
+	}
+	return fi
+}
+
+// exprFields lists the model fields an expression refers to, the way
+// Model._get_expr_references does: F("a__b") names a, Q(a__b=1) names a.
+func exprFields(e python.Expr) []string {
+	var out []string
+	python.Inspect(e, func(n python.Node) bool {
+		c, ok := n.(*python.Call)
+		if !ok {
+			return true
+		}
+		name := calleeName(python.Unwrap(c.Func))
+		switch name[strings.LastIndex(name, ".")+1:] {
+		case "F":
+			if len(c.Args) == 1 {
+				if s, ok := python.Unwrap(c.Args[0]).(*python.Constant); ok && s.Kind == python.Str {
+					head, _, _ := strings.Cut(s.Value, "__")
+					out = append(out, head)
+				}
+			}
+		case "Q":
+			for _, k := range c.Keywords {
+				head, _, _ := strings.Cut(k.Arg, "__")
+				out = append(out, head)
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// ResolveModel turns a relation as written into "app.model" lowercased,
+// the way Django's resolve_relation does: "self" is the model itself, an
+// unqualified name is in app.
+func ResolveModel(to, app, model string) string {
+	if to == "self" {
+		return app + "." + strings.ToLower(model)
+	}
+	if a, m, ok := strings.Cut(to, "."); ok {
+		return a + "." + strings.ToLower(m)
+	}
+	return app + "." + strings.ToLower(to)
+}

@@ -1,0 +1,227 @@
+package optimizer
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/djsquash/djsquash/internal/djangotest"
+	m "github.com/djsquash/djsquash/internal/migration"
+	"github.com/djsquash/djsquash/internal/state"
+	"github.com/djsquash/djsquash/internal/writer"
+)
+
+// tcase is one optimizer input: an operations list as Python source.
+type tcase struct {
+	name      string
+	app       string
+	deviation bool // Django's result fails replay; ours must differ and pass
+	// main marks a rule of Django's main branch that 5.2, the oracle, does
+	// not have: our result must differ from 5.2's, be shorter than the
+	// input, and replay to the same state.
+	main  bool
+	input string
+}
+
+// readCases reads testdata/django_cases.txt.
+func readCases(t *testing.T) []tcase {
+	t.Helper()
+	data, err := os.ReadFile("testdata/django_cases.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []tcase
+	for _, block := range strings.Split("\n"+string(data), "\n== ")[1:] {
+		head, body, _ := strings.Cut(block, "\n")
+		f := strings.Fields(head)
+		c := tcase{name: f[0], app: "migrations", input: strings.TrimSpace(body)}
+		for _, w := range f[1:] {
+			switch {
+			case strings.HasPrefix(w, "app="):
+				c.app = strings.TrimPrefix(w, "app=")
+			case w == "deviation":
+				c.deviation = true
+			case w == "main":
+				c.main = true
+			default:
+				t.Fatalf("case %s: unknown flag %q", c.name, w)
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+const header = "import django.db.models.deletion\nfrom django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    operations = "
+
+// parseOps reads an operations list written as Python source.
+func parseOps(t *testing.T, app, list string) []m.Operation {
+	t.Helper()
+	mig, diags := m.Read(m.Key{App: app, Name: "0001_test"}, "0001_test.py", []byte(header+list+"\n"), nil)
+	for _, d := range diags {
+		t.Fatalf("%s\n%s", d.Message, list)
+	}
+	for _, op := range mig.Operations {
+		if o, ok := op.(*m.Opaque); ok {
+			t.Fatalf("opaque operation: %s\n%s", o.Reason, list)
+		}
+	}
+	return mig.Operations
+}
+
+// replay applies operations to an empty state.
+func replay(app string, ops []m.Operation) (*state.Project, error) {
+	p := state.New(nil)
+	for i, op := range ops {
+		if err := p.Apply(app, op); err != nil {
+			return p, fmt.Errorf("operation %d (%s): %w", i, op.Name(), err)
+		}
+	}
+	return p, nil
+}
+
+// oracleResult is one case's answer from testdata/django_optimize.py.
+type oracleResult struct {
+	ID        string          `json:"id"`
+	Django    json.RawMessage `json:"django"`
+	DjangoSrc string          `json:"django_src"`
+	Ours      json.RawMessage `json:"ours"`
+	Error     string          `json:"error"`
+}
+
+// runOracle runs Django's optimizer on every case, and normalises our
+// results with Django's own deconstruct().
+func runOracle(t *testing.T, dj *djangotest.Django, cases []tcase, ours map[string]string) map[string]oracleResult {
+	t.Helper()
+	type in struct {
+		ID    string `json:"id"`
+		App   string `json:"app"`
+		Input string `json:"input"`
+		Ours  string `json:"ours"`
+	}
+	var ins []in
+	for _, c := range cases {
+		ins = append(ins, in{c.name, c.app, c.input, ours[c.name]})
+	}
+	payload, _ := json.Marshal(ins)
+	script, _ := filepath.Abs("testdata/django_optimize.py")
+	cmd := exec.Command(dj.Python, script)
+	cmd.Env = append(os.Environ(), "PYTHONPATH="+dj.PythonPath, "PYTHONDONTWRITEBYTECODE=1")
+	cmd.Stdin = bytes.NewReader(payload)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("oracle: %v\n%s", err, stderr.String())
+	}
+	var res []oracleResult
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]oracleResult{}
+	for _, r := range res {
+		byID[r.ID] = r
+	}
+	return byID
+}
+
+// differential optimizes every case with our optimizer and Django's and
+// checks: the same list, or (a deviation) Django's list fails replay while
+// ours passes; and ours replays to the input's state whenever the input
+// replays. It returns the names of the cases that deviated.
+func differential(t *testing.T, dj *djangotest.Django, cases []tcase) []string {
+	t.Helper()
+	ours := map[string]string{}
+	results := map[string]Result{}
+	inputs := map[string][]m.Operation{}
+	for _, c := range cases {
+		ops := parseOps(t, c.app, c.input)
+		inputs[c.name] = ops
+		r := Optimize(ops, c.app, nil)
+		results[c.name] = r
+		ours[c.name] = writer.FormatOperations(r.Operations, 0)
+	}
+	oracle := runOracle(t, dj, cases, ours)
+	var deviated []string
+	for _, c := range cases {
+		r, ok := oracle[c.name]
+		if !ok || r.Error != "" {
+			t.Errorf("%s: oracle failed: %s\nours:\n%s", c.name, r.Error, ours[c.name])
+			continue
+		}
+		before, inputErr := replay(c.app, inputs[c.name])
+		after, oursErr := replay(c.app, results[c.name].Operations)
+		if inputErr == nil {
+			if oursErr != nil {
+				t.Errorf("%s: our result fails replay: %v\n%s", c.name, oursErr, ours[c.name])
+			} else if d := state.Diff(before, after); d != "" {
+				t.Errorf("%s: our result changes the state:\n%s\nours:\n%s", c.name, d, ours[c.name])
+			}
+		}
+		same := string(r.Django) == string(r.Ours)
+		if c.main {
+			if same || len(results[c.name].Operations) >= len(inputs[c.name]) || inputErr != nil {
+				t.Errorf("%s: the main-branch rule did not apply (same as 5.2: %v)\n%s", c.name, same, ours[c.name])
+			}
+			continue
+		}
+		switch {
+		case same && c.deviation:
+			t.Errorf("%s: marked as a deviation, but our result equals Django's", c.name)
+		case same:
+		default:
+			// A difference is allowed only where Django's list is invalid.
+			_, djErr := replay(c.app, parseOps(t, c.app, r.DjangoSrc))
+			if inputErr != nil || djErr == nil || oursErr != nil {
+				t.Errorf("%s: result differs from Django's\n--- django\n%s\n--- djsquash\n%s\n(input replay: %v; django replay: %v; ours: %v)",
+					c.name, r.DjangoSrc, ours[c.name], inputErr, djErr, oursErr)
+				continue
+			}
+			if len(results[c.name].Deviations) == 0 {
+				t.Errorf("%s: differs from Django's invalid result without naming a deviation", c.name)
+			}
+			deviated = append(deviated, c.name)
+		}
+	}
+	return deviated
+}
+
+// TestMatchesDjangoOptimizer: every case of Django's test_optimizer.py, as
+// data, gives the list real Django's optimizer gives, except the named
+// deviations, where Django's list fails replay and ours does not.
+func TestMatchesDjangoOptimizer(t *testing.T) {
+	dj := djangotest.RequireDjango(t, "5.2")
+	cases := readCases(t)
+	if len(cases) < 60 {
+		t.Fatalf("only %d cases read", len(cases))
+	}
+	deviated := differential(t, dj, cases)
+	for _, c := range cases {
+		if c.deviation && !contains(deviated, c.name) {
+			t.Errorf("%s: marked as a deviation but did not deviate", c.name)
+		}
+	}
+	for _, d := range deviated {
+		found := false
+		for _, c := range cases {
+			found = found || c.name == d && c.deviation
+		}
+		if !found {
+			t.Errorf("%s: deviates from Django but is not marked as a deviation", d)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

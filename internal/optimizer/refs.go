@@ -1,0 +1,261 @@
+package optimizer
+
+import (
+	"slices"
+	"strings"
+
+	m "github.com/djsquash/djsquash/internal/migration"
+	"github.com/djsquash/djsquash/internal/python"
+)
+
+// This file holds Django's references_model and references_field, per
+// operation class. Like Django's, they may answer true when unsure (a
+// false positive only blocks an optimization); unlike Django's objects, our
+// expressions can be unreadable, and then they answer true.
+
+func lower(s string) string { return strings.ToLower(s) }
+
+// fieldRefs is Django's field_references: does the field (of model
+// app.fromModel) refer to app.refModel, and, when refField is given, to that
+// field of it?
+func (o *optimizer) fieldRefs(fromModel string, value python.Expr, refModel, refField string) bool {
+	fi := m.ReadField(value, o.settings)
+	if fi.Unknown {
+		return true
+	}
+	ref := o.app + "." + lower(refModel)
+	if fi.To != "" && m.ResolveModel(fi.To, o.app, fromModel) == ref {
+		if refField == "" || fi.ToFields == nil || slices.Contains(fi.ToFields, refField) {
+			return true
+		}
+	}
+	if fi.Through != "" && m.ResolveModel(fi.Through, o.app, fromModel) == ref {
+		if refField == "" || fi.ThroughFields == nil || slices.Contains(fi.ThroughFields, refField) {
+			return true
+		}
+	}
+	return false
+}
+
+// refModel is Operation.references_model(name, app_label).
+func (o *optimizer) refModel(op m.Operation, name string) bool {
+	n := lower(name)
+	switch x := op.(type) {
+	case *m.CreateModel:
+		if n == lower(x.Model) {
+			return true
+		}
+		if x.Bases != nil {
+			bases, ok := elements(x.Bases)
+			if !ok {
+				return true
+			}
+			for _, b := range bases {
+				if c, ok := python.Unwrap(b).(*python.Constant); ok && c.Kind == python.Str {
+					if m.ResolveModel(c.Value, o.app, x.Model) == o.app+"."+n {
+						return true
+					}
+				}
+			}
+		}
+		for _, f := range x.Fields {
+			if o.fieldRefs(x.Model, f.Value, name, "") {
+				return true
+			}
+		}
+		return false
+	case *m.DeleteModel:
+		return true
+	case *m.RenameModel:
+		return n == lower(x.OldName) || n == lower(x.NewName)
+	case *m.AlterModelTable, *m.AlterModelTableComment, *m.AlterUniqueTogether, *m.AlterIndexTogether,
+		*m.AlterOrderWithRespectTo, *m.AlterModelOptions, *m.AlterModelManagers:
+		return n == lower(optionModel(op))
+	case *m.AddField:
+		return n == lower(x.Model) || o.fieldRefs(x.Model, x.Value, name, "")
+	case *m.AlterField:
+		return n == lower(x.Model) || o.fieldRefs(x.Model, x.Value, name, "")
+	case *m.RemoveField:
+		return n == lower(x.Model)
+	case *m.RenameField:
+		return n == lower(x.Model)
+	}
+	// Index and constraint operations, special operations and anything
+	// opaque: Operation.references_model is True.
+	return true
+}
+
+// refField is Operation.references_field(model_name, name, app_label).
+func (o *optimizer) refField(op m.Operation, model, name string) bool {
+	switch x := op.(type) {
+	case *m.AddField:
+		return o.fieldOpRefField(x.Model, x.Field, x.Value, model, name)
+	case *m.AlterField:
+		return o.fieldOpRefField(x.Model, x.Field, x.Value, model, name)
+	case *m.RemoveField:
+		return o.fieldOpRefField(x.Model, x.Field, nil, model, name)
+	case *m.RenameField:
+		return o.refModel(op, model) && (lower(name) == lower(x.OldName) || lower(name) == lower(x.NewName))
+	case *m.AlterUniqueTogether:
+		return o.refModel(op, model) && togetherRefs(x.Value, name)
+	case *m.AlterIndexTogether:
+		return o.refModel(op, model) && togetherRefs(x.Value, name)
+	case *m.AlterOrderWithRespectTo:
+		if !o.refModel(op, model) {
+			return false
+		}
+		c, ok := python.Unwrap(x.Field).(*python.Constant)
+		if !ok {
+			return true
+		}
+		return c.Kind == python.NoneConst || c.Kind == python.Str && c.Value == name
+	}
+	return o.refModel(op, model)
+}
+
+// fieldOpRefField is FieldOperation.references_field; value is nil for
+// RemoveField (which has no field).
+func (o *optimizer) fieldOpRefField(opModel, opField string, value python.Expr, model, name string) bool {
+	if lower(model) == lower(opModel) {
+		if name == opField {
+			return true
+		}
+		if value != nil {
+			fi := m.ReadField(value, o.settings)
+			if fi.Unknown || slices.Contains(fi.FromFields, name) || fi.Expression && slices.Contains(fi.Generated, name) {
+				return true
+			}
+		}
+	}
+	if value == nil {
+		return false
+	}
+	return o.fieldRefs(opModel, value, model, name)
+}
+
+// togetherRefs is AlterTogetherOptionOperation's test: an empty value
+// refers to every field.
+func togetherRefs(value python.Expr, name string) bool {
+	groups, ok := together(value)
+	if !ok {
+		return true
+	}
+	if len(groups) == 0 {
+		return true
+	}
+	for _, g := range groups {
+		if slices.Contains(g, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// optionModel is the model a ModelOptionOperation names.
+func optionModel(op m.Operation) string {
+	switch x := op.(type) {
+	case *m.AlterModelTable:
+		return x.Model
+	case *m.AlterModelTableComment:
+		return x.Model
+	case *m.AlterUniqueTogether:
+		return x.Model
+	case *m.AlterIndexTogether:
+		return x.Model
+	case *m.AlterOrderWithRespectTo:
+		return x.Model
+	case *m.AlterModelOptions:
+		return x.Model
+	case *m.AlterModelManagers:
+		return x.Model
+	}
+	return ""
+}
+
+// elements returns the items of a list, tuple or set display.
+func elements(e python.Expr) ([]python.Expr, bool) {
+	switch v := python.Unwrap(e).(type) {
+	case *python.List:
+		return v.Elts, true
+	case *python.Tuple:
+		return v.Elts, true
+	case *python.Set:
+		return v.Elts, true
+	}
+	return nil, false
+}
+
+// together reads a unique_together/index_together value as Django's
+// normalize_together leaves it: a list of field-name groups. It reports
+// false when the value is not literal. None, set() and empty displays are
+// no groups.
+func together(e python.Expr) ([][]string, bool) {
+	if e == nil {
+		return nil, true
+	}
+	if c, ok := python.Unwrap(e).(*python.Constant); ok && c.Kind == python.NoneConst {
+		return nil, true
+	}
+	if c, ok := python.Unwrap(e).(*python.Call); ok && len(c.Args) == 0 && len(c.Keywords) == 0 {
+		if n, ok := python.Unwrap(c.Func).(*python.Name); ok && (n.ID == "set" || n.ID == "tuple" || n.ID == "list") {
+			return nil, true
+		}
+	}
+	elts, ok := elements(e)
+	if !ok {
+		return nil, false
+	}
+	if len(elts) == 0 {
+		return nil, true
+	}
+	// A flat tuple/list of names is one group (not for a set, which
+	// normalize_together returns as it is).
+	if _, isSet := python.Unwrap(e).(*python.Set); !isSet {
+		if _, ok := strConst(elts[0]); ok {
+			g, ok := strs(elts)
+			return [][]string{g}, ok
+		}
+	}
+	var out [][]string
+	for _, el := range elts {
+		if s, ok := strConst(el); ok {
+			// Django iterates the string: its characters.
+			var g []string
+			for _, r := range s {
+				g = append(g, string(r))
+			}
+			out = append(out, g)
+			continue
+		}
+		inner, ok := elements(el)
+		if !ok {
+			return nil, false
+		}
+		g, ok := strs(inner)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, g)
+	}
+	return out, true
+}
+
+func strConst(e python.Expr) (string, bool) {
+	c, ok := python.Unwrap(e).(*python.Constant)
+	if !ok || c.Kind != python.Str {
+		return "", false
+	}
+	return c.Value, true
+}
+
+func strs(elts []python.Expr) ([]string, bool) {
+	out := make([]string, 0, len(elts))
+	for _, e := range elts {
+		s, ok := strConst(e)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, s)
+	}
+	return out, true
+}

@@ -1,0 +1,325 @@
+package state
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/djsquash/djsquash/internal/migration"
+	"github.com/djsquash/djsquash/internal/python"
+)
+
+// alterOptionKeys is AlterModelOptions.ALTER_OPTION_KEYS: the options that
+// operation owns, removed when absent from its options.
+var alterOptionKeys = []string{
+	"base_manager_name", "default_manager_name", "default_related_name", "get_latest_by",
+	"managed", "ordering", "permissions", "default_permissions", "select_on_save",
+	"verbose_name", "verbose_name_plural",
+}
+
+// alterOptions applies the model-option operations as their state_forwards
+// do.
+func (m *Model) alterOptions(op migration.Operation) error {
+	switch o := op.(type) {
+	case *migration.AlterModelOptions:
+		opts, src := python.SourceOf(o.Src, o.Options)
+		d, ok := opts.(*python.Dict)
+		if !ok {
+			return fmt.Errorf("options of %s are not a literal dict", o.Model)
+		}
+		set := map[string]bool{}
+		for i, k := range d.Keys {
+			c, ok := python.Unwrap(k).(*python.Constant)
+			if !ok || c.Kind != python.Str {
+				return fmt.Errorf("options of %s have a key that is not a literal string", o.Model)
+			}
+			m.Options[c.Value] = python.InSource(src, d.Values[i])
+			set[c.Value] = true
+		}
+		for _, k := range alterOptionKeys {
+			if !set[k] {
+				delete(m.Options, k)
+			}
+		}
+	case *migration.AlterModelTable:
+		m.Options["db_table"] = o.Op.Value(o.Table)
+	case *migration.AlterModelTableComment:
+		m.Options["db_table_comment"] = o.Op.Value(o.Comment)
+	case *migration.AlterUniqueTogether:
+		return m.alterTogether("unique_together", o.Op.Value(o.Value))
+	case *migration.AlterIndexTogether:
+		return m.alterTogether("index_together", o.Op.Value(o.Value))
+	case *migration.AlterOrderWithRespectTo:
+		v := o.Op.Value(o.Field)
+		if s, ok := strValue(v); ok {
+			if _, f := m.field(s); f == nil {
+				return fmt.Errorf("order_with_respect_to names field %s.%s, which does not exist at this point", o.Model, s)
+			}
+		}
+		m.Options["order_with_respect_to"] = v
+	case *migration.AlterModelManagers:
+		m.Managers = o.Op.Value(o.Managers)
+	case *migration.ValidateConstraint:
+		if !slices.Contains(m.Constraints, o.Constraint) {
+			return fmt.Errorf("constraint %s does not exist on %s.%s", o.Constraint, m.App, o.Model)
+		}
+	}
+	return nil
+}
+
+// alterTogether sets unique_together or index_together, checking that the
+// fields it names exist.
+func (m *Model) alterTogether(option string, v python.Expr) error {
+	groups, ok := Together(v)
+	if ok {
+		for _, g := range groups {
+			for _, f := range g {
+				if _, fd := m.field(f); fd == nil {
+					return fmt.Errorf("%s of %s names field %s, which does not exist at this point", option, m.Name, f)
+				}
+			}
+		}
+	}
+	m.Options[option] = v
+	return nil
+}
+
+// usedBy names the option that refers to a field, or "".
+func (m *Model) usedBy(field string) string {
+	for _, option := range []string{"unique_together", "index_together"} {
+		groups, _ := Together(m.Options[option])
+		for _, g := range groups {
+			if slices.Contains(g, field) {
+				return option
+			}
+		}
+	}
+	if s, ok := strValue(m.Options["order_with_respect_to"]); ok && s == field {
+		return "order_with_respect_to"
+	}
+	return ""
+}
+
+// renameInOptions follows a field rename in unique_together and
+// index_together, as ProjectState.rename_field does, and in
+// order_with_respect_to, which Django's state leaves dangling (the model
+// would no longer render) but its optimizer renames.
+func (m *Model) renameInOptions(old, new string) {
+	for _, option := range []string{"unique_together", "index_together"} {
+		groups, ok := Together(m.Options[option])
+		if !ok || len(groups) == 0 {
+			continue
+		}
+		var elts []python.Expr
+		for _, g := range groups {
+			var t []python.Expr
+			for _, f := range g {
+				if f == old {
+					f = new
+				}
+				t = append(t, python.NewStr(f))
+			}
+			elts = append(elts, python.NewTuple(t...))
+		}
+		m.Options[option] = python.NewSet(elts...)
+	}
+	if s, ok := strValue(m.Options["order_with_respect_to"]); ok && s == old {
+		m.Options["order_with_respect_to"] = python.NewStr(new)
+	}
+}
+
+func strValue(e python.Expr) (string, bool) {
+	if e == nil {
+		return "", false
+	}
+	c, ok := python.Unwrap(e).(*python.Constant)
+	if !ok || c.Kind != python.Str {
+		return "", false
+	}
+	return c.Value, true
+}
+
+// Together reads a unique_together/index_together value as Django's
+// normalize_together does: groups of field names. It reports false when the
+// value is not literal; None and empty values are no groups.
+func Together(e python.Expr) ([][]string, bool) {
+	if e == nil {
+		return nil, true
+	}
+	var elts []python.Expr
+	isSet := false
+	switch v := python.Unwrap(e).(type) {
+	case *python.Constant:
+		return nil, v.Kind == python.NoneConst
+	case *python.Call:
+		n, ok := python.Unwrap(v.Func).(*python.Name)
+		return nil, ok && len(v.Args) == 0 && len(v.Keywords) == 0 && (n.ID == "set" || n.ID == "tuple" || n.ID == "list")
+	case *python.List:
+		elts = v.Elts
+	case *python.Tuple:
+		elts = v.Elts
+	case *python.Set:
+		elts, isSet = v.Elts, true
+	default:
+		return nil, false
+	}
+	if len(elts) == 0 {
+		return nil, true
+	}
+	names := func(es []python.Expr) ([]string, bool) {
+		var out []string
+		for _, e := range es {
+			s, ok := strValue(e)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, s)
+		}
+		return out, true
+	}
+	if _, ok := strValue(elts[0]); ok && !isSet {
+		g, ok := names(elts)
+		return [][]string{g}, ok
+	}
+	var out [][]string
+	for _, el := range elts {
+		var inner []python.Expr
+		switch v := python.Unwrap(el).(type) {
+		case *python.List:
+			inner = v.Elts
+		case *python.Tuple:
+			inner = v.Elts
+		default:
+			return nil, false
+		}
+		g, ok := names(inner)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, g)
+	}
+	return out, true
+}
+
+// Text is the canonical text of a state value: one line, as the printer
+// lays it out; together options as sorted groups.
+func Text(e python.Expr) string {
+	if e == nil {
+		return ""
+	}
+	return python.FlatText(e)
+}
+
+// ModelDump is a model's state as comparable text.
+type ModelDump struct {
+	Name        string
+	Fields      []string // "name: expression", in order
+	Options     map[string]string
+	Bases       string
+	Managers    string
+	Indexes     []string // "name: definition", sorted
+	Constraints []string
+}
+
+// Dump returns every model's state as text, by "app.model".
+func (p *Project) Dump() map[string]ModelDump {
+	out := map[string]ModelDump{}
+	for k, m := range p.Models {
+		d := ModelDump{Name: m.Name, Options: map[string]string{}, Bases: Text(m.Bases), Managers: Text(m.Managers)}
+		for _, f := range m.Fields {
+			d.Fields = append(d.Fields, f.Name+": "+Text(f.Value))
+		}
+		for k, v := range m.Options {
+			if k == "unique_together" || k == "index_together" {
+				if groups, ok := Together(v); ok {
+					var gs []string
+					for _, g := range groups {
+						gs = append(gs, "("+strings.Join(g, ", ")+")")
+					}
+					sort.Strings(gs)
+					gs = slices.Compact(gs)
+					if len(gs) == 0 {
+						continue // None and empty are the same state
+					}
+					d.Options[k] = strings.Join(gs, " ")
+					continue
+				}
+			}
+			d.Options[k] = Text(v)
+		}
+		for _, n := range m.Indexes {
+			d.Indexes = append(d.Indexes, n+": "+Text(m.Defs["index:"+n]))
+		}
+		for _, n := range m.Constraints {
+			d.Constraints = append(d.Constraints, n+": "+Text(m.Defs["constraint:"+n]))
+		}
+		sort.Strings(d.Indexes)
+		sort.Strings(d.Constraints)
+		out[k.String()] = d
+	}
+	return out
+}
+
+// Diff describes how state b differs from a, a line per difference; ""
+// when they are equal.
+func Diff(a, b *Project) string {
+	da, db := a.Dump(), b.Dump()
+	var keys []string
+	for k := range da {
+		keys = append(keys, k)
+	}
+	for k := range db {
+		if _, ok := da[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var out []string
+	for _, k := range keys {
+		x, inA := da[k]
+		y, inB := db[k]
+		switch {
+		case !inB:
+			out = append(out, "- model "+k)
+			continue
+		case !inA:
+			out = append(out, "+ model "+k)
+			continue
+		}
+		if x.Name != y.Name {
+			out = append(out, fmt.Sprintf("~ %s: name %s -> %s", k, x.Name, y.Name))
+		}
+		if !slices.Equal(x.Fields, y.Fields) {
+			out = append(out, fmt.Sprintf("~ %s: fields\n    - %s\n    + %s", k, strings.Join(x.Fields, "\n      "), strings.Join(y.Fields, "\n      ")))
+		}
+		var opts []string
+		for o := range x.Options {
+			opts = append(opts, o)
+		}
+		for o := range y.Options {
+			if _, ok := x.Options[o]; !ok {
+				opts = append(opts, o)
+			}
+		}
+		sort.Strings(opts)
+		for _, o := range opts {
+			if x.Options[o] != y.Options[o] {
+				out = append(out, fmt.Sprintf("~ %s: option %s: %q -> %q", k, o, x.Options[o], y.Options[o]))
+			}
+		}
+		if x.Bases != y.Bases {
+			out = append(out, fmt.Sprintf("~ %s: bases %q -> %q", k, x.Bases, y.Bases))
+		}
+		if x.Managers != y.Managers {
+			out = append(out, fmt.Sprintf("~ %s: managers %q -> %q", k, x.Managers, y.Managers))
+		}
+		if !slices.Equal(x.Indexes, y.Indexes) {
+			out = append(out, fmt.Sprintf("~ %s: indexes %q -> %q", k, x.Indexes, y.Indexes))
+		}
+		if !slices.Equal(x.Constraints, y.Constraints) {
+			out = append(out, fmt.Sprintf("~ %s: constraints %q -> %q", k, x.Constraints, y.Constraints))
+		}
+	}
+	return strings.Join(out, "\n")
+}

@@ -1,0 +1,3 @@
+package writer
+
+import _ "github.com/djsquash/djsquash/internal/golden"
