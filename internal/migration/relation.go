@@ -168,3 +168,65 @@ func ResolveModel(to, app, model string) string {
 	}
 	return app + "." + strings.ToLower(to)
 }
+
+// Retarget returns a copy of a field call with its to= (or first positional
+// argument) and/or through= set to target, the way Django's state repoints
+// relations when a model is renamed. It reports false when the call has no
+// such argument to rewrite.
+func Retarget(e python.Expr, to, through bool, target string) (python.Expr, bool) {
+	inner, src := python.SourceOf(nil, e)
+	c, ok := inner.(*python.Call)
+	if !ok {
+		return nil, false
+	}
+	hasTo := false
+	for _, k := range c.Keywords {
+		hasTo = hasTo || k.Arg == "to"
+	}
+	done := false
+	var args []python.Expr
+	for i, a := range c.Args {
+		if i == 0 && to && !hasTo {
+			args = append(args, python.NewStr(target))
+			done = true
+			continue
+		}
+		args = append(args, python.InSource(src, a))
+	}
+	var kws []*python.Keyword
+	for _, k := range c.Keywords {
+		if k.Arg == "to" && to || k.Arg == "through" && through {
+			kws = append(kws, python.NewKeyword(k.Arg, python.NewStr(target)))
+			done = true
+			continue
+		}
+		kws = append(kws, python.NewKeyword(k.Arg, python.InSource(src, k.Value)))
+	}
+	return python.NewCall(python.InSource(src, c.Func), args, kws...), done
+}
+
+// SetName returns a copy of an index or constraint call with name= set,
+// as Django clones an index to rename it. It reports false when the call
+// has no name= to replace.
+func SetName(e python.Expr, name string) (python.Expr, bool) {
+	inner, src := python.SourceOf(nil, e)
+	c, ok := inner.(*python.Call)
+	if !ok {
+		return nil, false
+	}
+	var args []python.Expr
+	for _, a := range c.Args {
+		args = append(args, python.InSource(src, a))
+	}
+	var kws []*python.Keyword
+	seen := false
+	for _, k := range c.Keywords {
+		if k.Arg == "name" {
+			kws = append(kws, python.NewKeyword("name", python.NewStr(name)))
+			seen = true
+			continue
+		}
+		kws = append(kws, python.NewKeyword(k.Arg, python.InSource(src, k.Value)))
+	}
+	return python.NewCall(python.InSource(src, c.Func), args, kws...), seen
+}

@@ -187,7 +187,33 @@ func (o *optimizer) reduceCreateModel(c *m.CreateModel, b m.Operation) (verdict,
 		}
 	case *m.RenameModel:
 		if same(x.OldName) {
-			return with(func(n *m.CreateModel) bool { n.Model = x.NewName; return true })
+			return with(func(n *m.CreateModel) bool {
+				n.Model = x.NewName
+				if !o.barriers {
+					return true
+				}
+				// Django keeps relations of the model to itself by its old
+				// name, which no longer resolves: point them at the new.
+				old := o.app + "." + lower(x.OldName)
+				for i, f := range n.Fields {
+					fi := m.ReadField(f.Value, o.settings)
+					if fi.Unknown {
+						return false
+					}
+					to := fi.To != "" && m.ResolveModel(fi.To, o.app, c.Model) == old && fi.To != "self"
+					through := fi.Through != "" && m.ResolveModel(fi.Through, o.app, c.Model) == old
+					if !to && !through {
+						continue
+					}
+					v, ok := m.Retarget(f.Value, to, through, o.app+"."+lower(x.NewName))
+					if !ok {
+						return false
+					}
+					n.Fields[i].Value = v
+					o.deviations[SelfReferenceRename] = true
+				}
+				return true
+			})
 		}
 	case *m.AlterModelOptions:
 		if same(x.Model) {
@@ -350,7 +376,7 @@ func (o *optimizer) reduceCreateModel(c *m.CreateModel, b m.Operation) (verdict,
 			})
 		}
 	case *m.AlterConstraint:
-		if same(x.Model) {
+		if same(x.Model) && !o.django52 {
 			return withOptions(func(opts *options) bool {
 				return appendTo(opts, "constraints", x.Constraint, x.Op.Value(x.Value))
 			})

@@ -16,6 +16,8 @@
 package optimizer
 
 import (
+	"slices"
+
 	m "github.com/djsquash/djsquash/internal/migration"
 )
 
@@ -29,6 +31,19 @@ const (
 	// refers to the old name (ticket #32263): its reference then names a
 	// model or field that no longer exists.
 	LeftThroughRename Deviation = "left reduction across a rename of what an in-between operation references (Django ticket #32263)"
+	// RightThroughRename: Django moves an operation past a
+	// RenameModel/RenameField when the rename does not refer to the
+	// operation's model, without asking whether the operation refers to
+	// the renamed model or field (or, for a rename moved past others,
+	// whether they refer to its old name).
+	RightThroughRename Deviation = "operation moved across a rename of what it references"
+	// SelfReferenceRename: Django's CreateModel+RenameModel keeps the
+	// model's relations to itself under the old name ("app.old"), which
+	// then cannot be resolved; ours points them at the new name.
+	SelfReferenceRename Deviation = "relation of a renamed model to itself follows the rename"
+	// Unoptimized: neither Django's rules nor ours gave a list that
+	// replays; the operations are kept as they are.
+	Unoptimized Deviation = "no valid optimization found; operations kept as they are"
 )
 
 // Result is an optimization's outcome.
@@ -46,15 +61,58 @@ type optimizer struct {
 	app        string
 	settings   m.Settings
 	deviations map[Deviation]bool
+	// django52 applies Django 5.2's rules where the main branch changed
+	// them (no CreateModel+AlterConstraint; merged field operations drop
+	// preserve_default): only the differential test against 5.2 sets it.
+	django52 bool
+	// barriers adds our barriers to Django's rules.
+	barriers bool
 }
 
-// Optimize optimizes the operations of one app's migrations. settings
-// resolves settings.X relation targets (nil: Django's defaults).
-func Optimize(ops []m.Operation, app string, settings m.Settings) Result {
+// Options configure an optimization.
+type Options struct {
+	// Settings resolves settings.X relation targets (nil: Django's
+	// defaults).
+	Settings m.Settings
+	// Check replays a list from the state before the operations and
+	// reports the first operation that does not apply. With it, a result
+	// of Django's rules that does not replay is replaced by the result of
+	// our rules with barriers; without it, the barriers always apply.
+	Check func([]m.Operation) error
+}
+
+// Optimize optimizes the operations of one app's migrations with the rules
+// of Django's main branch. When Django's rules give a list that fails
+// opts.Check (and the input passes it), the optimization is redone with
+// barriers where those rules are wrong, and Result.Deviations says which
+// ones made the difference. A result is never invalid where the input was
+// valid: if even that fails, the input is returned as it is.
+func Optimize(ops []m.Operation, app string, opts Options) Result {
+	return optimize(ops, app, opts, false)
+}
+
+func optimize(ops []m.Operation, app string, opts Options, django52 bool) Result {
+	if opts.Check == nil {
+		return run(ops, app, opts.Settings, true, django52)
+	}
+	django := run(ops, app, opts.Settings, false, django52)
+	if opts.Check(django.Operations) == nil || opts.Check(ops) != nil {
+		return django
+	}
+	ours := run(ops, app, opts.Settings, true, django52)
+	if opts.Check(ours.Operations) == nil {
+		ours.Iterations += django.Iterations
+		return ours
+	}
+	return Result{Operations: ops, Iterations: django.Iterations + ours.Iterations, Deviations: []Deviation{Unoptimized}}
+}
+
+// run is one optimization, with or without our barriers.
+func run(ops []m.Operation, app string, settings m.Settings, barriers, django52 bool) Result {
 	if settings == nil {
 		settings = m.DefaultSettings
 	}
-	o := &optimizer{app: app, settings: settings, deviations: map[Deviation]bool{}}
+	o := &optimizer{app: app, settings: settings, deviations: map[Deviation]bool{}, django52: django52, barriers: barriers}
 	r := Result{}
 	for {
 		next, changed := o.inner(ops)
@@ -65,7 +123,7 @@ func Optimize(ops []m.Operation, app string, settings m.Settings) Result {
 		ops = next
 	}
 	r.Operations = ops
-	for _, d := range []Deviation{LeftThroughRename} {
+	for _, d := range []Deviation{LeftThroughRename, RightThroughRename, SelfReferenceRename} {
 		if o.deviations[d] {
 			r.Deviations = append(r.Deviations, d)
 		}
@@ -87,8 +145,15 @@ func (o *optimizer) inner(ops []m.Operation) ([]m.Operation, bool) {
 			v := o.reduce(op, other)
 			if v.list {
 				between := ops[i+1 : j]
+				// The result takes other's place: what it keeps of op
+				// moves past the in-between operations.
+				r := right
+				if r && o.barriers && o.crossesRename(v.ops, between) {
+					r = false
+					o.deviations[RightThroughRename] = true
+				}
 				switch {
-				case right:
+				case r:
 					out = append(out, between...)
 					out = append(out, v.ops...)
 				case o.canLeft(between, other):
@@ -125,7 +190,7 @@ func (o *optimizer) canLeft(between []m.Operation, other m.Operation) bool {
 		}
 	}
 	for _, b := range between {
-		if o.refersToRenamed(b, other) {
+		if o.barriers && o.crossConflict(b, other) {
 			o.deviations[LeftThroughRename] = true
 			return false
 		}
@@ -133,14 +198,114 @@ func (o *optimizer) canLeft(between []m.Operation, other m.Operation) bool {
 	return true
 }
 
-// refersToRenamed reports whether b refers to the old name of what other
-// renames: moved after the rename, it would name something gone.
-func (o *optimizer) refersToRenamed(b, other m.Operation) bool {
-	switch r := other.(type) {
-	case *m.RenameModel:
-		return o.refModel(b, r.OldName)
-	case *m.RenameField:
-		return o.refField(b, r.Model, r.OldName)
+// crossesRename reports a conflict between moved operations and the
+// in-between operations they move past.
+func (o *optimizer) crossesRename(moved, between []m.Operation) bool {
+	for _, x := range moved {
+		for _, b := range between {
+			if o.crossConflict(x, b) {
+				return true
+			}
+		}
 	}
 	return false
+}
+
+// crossConflict reports whether moving the earlier operation after the
+// later one changes what a name means to one of them, when one is a
+// rename: an operation moved after a rename must not name its old name; a
+// rename moved after an operation must not be named by it at all (the old
+// name is created there, or the new one used).
+func (o *optimizer) crossConflict(earlier, later m.Operation) bool {
+	switch r := later.(type) {
+	case *m.RenameModel:
+		if o.mentionsModel(earlier, r.OldName) {
+			return true
+		}
+	case *m.RenameField:
+		if o.mentionsField(earlier, r.Model, r.OldName) {
+			return true
+		}
+	}
+	switch r := earlier.(type) {
+	case *m.RenameModel:
+		return o.mentionsModel(later, r.OldName) || o.mentionsModel(later, r.NewName)
+	case *m.RenameField:
+		return o.mentionsField(later, r.Model, r.OldName) || o.mentionsField(later, r.Model, r.NewName)
+	}
+	return false
+}
+
+// mentionsModel is references_model made exact where Django's answer is
+// only cautious: a deletion, an index or a constraint names its own model.
+func (o *optimizer) mentionsModel(op m.Operation, name string) bool {
+	if model, ok := ownModel(op); ok {
+		return lower(model) == lower(name)
+	}
+	return o.refModel(op, name)
+}
+
+// mentionsField is references_field made exact: a relation without
+// to_field refers to the primary key, whatever it is called, so renaming a
+// field does not change what it means.
+func (o *optimizer) mentionsField(op m.Operation, model, name string) bool {
+	if own, ok := ownModel(op); ok {
+		return lower(own) == lower(model)
+	}
+	var fields []m.Field
+	owner := ""
+	switch x := op.(type) {
+	case *m.CreateModel:
+		if lower(x.Model) == lower(model) {
+			return true
+		}
+		owner, fields = x.Model, x.Fields
+	case *m.AddField:
+		owner, fields = x.Model, []m.Field{{Name: x.Field, Value: x.Value}}
+	case *m.AlterField:
+		owner, fields = x.Model, []m.Field{{Name: x.Field, Value: x.Value}}
+	default:
+		return o.refField(op, model, name)
+	}
+	for _, f := range fields {
+		fi := m.ReadField(f.Value, o.settings)
+		if fi.Unknown {
+			return true
+		}
+		if lower(owner) == lower(model) && (f.Name == name || slices.Contains(fi.FromFields, name) || slices.Contains(fi.Generated, name)) {
+			return true
+		}
+		ref := o.app + "." + lower(model)
+		if fi.To != "" && m.ResolveModel(fi.To, o.app, owner) == ref && slices.Contains(fi.ToFields, name) {
+			return true
+		}
+		if fi.Through != "" && m.ResolveModel(fi.Through, o.app, owner) == ref && slices.Contains(fi.ThroughFields, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// ownModel is the one model a deletion, index or constraint operation
+// names.
+func ownModel(op m.Operation) (string, bool) {
+	switch x := op.(type) {
+	case *m.DeleteModel:
+		return x.Model, true
+	case *m.AddIndex:
+		return x.Model, true
+	case *m.RemoveIndex:
+		return x.Model, true
+	case *m.RenameIndex:
+		return x.Model, true
+	case *m.AddConstraint:
+		return x.Model, true
+	case *m.RemoveConstraint:
+		return x.Model, true
+	case *m.AlterConstraint:
+		return x.Model, true
+	case *m.ValidateConstraint:
+		return x.Model, true
+	}
+	return "", false
 }

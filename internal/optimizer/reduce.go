@@ -78,11 +78,11 @@ func (o *optimizer) reduce(a, b m.Operation) verdict {
 		if fb, ok := fieldOp(b); ok && sameField(x.Model, x.Field, fb) {
 			switch y := b.(type) {
 			case *m.AlterField:
-				return replaced(&m.AddField{Op: synth("AddField"), Model: x.Model, Field: y.Field, Value: y.Op.Value(y.Value), PreserveDefault: x.Op.Value(x.PreserveDefault)})
+				return replaced(&m.AddField{Op: synth("AddField"), Model: x.Model, Field: y.Field, Value: y.Op.Value(y.Value), PreserveDefault: o.keep(x.Op, x.PreserveDefault)})
 			case *m.RemoveField:
 				return replaced()
 			case *m.RenameField:
-				return replaced(&m.AddField{Op: synth("AddField"), Model: x.Model, Field: y.NewName, Value: x.Op.Value(x.Value), PreserveDefault: x.Op.Value(x.PreserveDefault)})
+				return replaced(&m.AddField{Op: synth("AddField"), Model: x.Model, Field: y.NewName, Value: x.Op.Value(x.Value), PreserveDefault: o.keep(x.Op, x.PreserveDefault)})
 			}
 		}
 		return o.fieldReduce(a, x.Model, x.Field, b)
@@ -98,7 +98,7 @@ func (o *optimizer) reduce(a, b m.Operation) verdict {
 				return replaced(b)
 			case *m.RenameField:
 				if fi := m.ReadField(x.Value, o.settings); !fi.Unknown && !fi.DBColumn {
-					return replaced(b, &m.AlterField{Op: synth("AlterField"), Model: x.Model, Field: y.NewName, Value: x.Op.Value(x.Value), PreserveDefault: x.Op.Value(x.PreserveDefault)})
+					return replaced(b, &m.AlterField{Op: synth("AlterField"), Model: x.Model, Field: y.NewName, Value: x.Op.Value(x.Value), PreserveDefault: o.keep(x.Op, x.PreserveDefault)})
 				}
 			}
 		}
@@ -119,7 +119,7 @@ func (o *optimizer) reduce(a, b m.Operation) verdict {
 			}
 		case *m.RenameIndex:
 			if x.IndexName != "" && y.OldName != "" && x.IndexName == y.OldName {
-				if idx, ok := withName(x.Op.Value(x.Index), y.NewName); ok {
+				if idx, ok := m.SetName(x.Op.Value(x.Index), y.NewName); ok {
 					return replaced(&m.AddIndex{Op: synthLike(x.Op), Model: x.Model, Index: idx, IndexName: y.NewName, Concurrently: x.Concurrently})
 				}
 			}
@@ -139,7 +139,11 @@ func (o *optimizer) reduce(a, b m.Operation) verdict {
 				}
 			case *m.AlterConstraint:
 				if lower(y.Model) == lower(x.Model) && y.Constraint == x.ConstraintName {
-					return replaced(&m.AddConstraint{Op: synthLike(x.Op), Model: x.Model, Constraint: y.Op.Value(y.Value), ConstraintName: nameOf(y.Value), NotValid: x.NotValid})
+					class := synthLike(x.Op)
+					if o.django52 {
+						class = synth("AddConstraint")
+					}
+					return replaced(&m.AddConstraint{Op: class, Model: x.Model, Constraint: y.Op.Value(y.Value), ConstraintName: nameOf(y.Value), NotValid: x.NotValid})
 				}
 			}
 		}
@@ -207,38 +211,20 @@ func sameField(model, name string, f fieldRef) bool {
 	return lower(model) == lower(f.model) && lower(name) == lower(f.name)
 }
 
+// keep carries preserve_default into a merged field operation, as the main
+// branch's replace() does; 5.2 rebuilt the operation without it.
+func (o *optimizer) keep(op m.Op, preserve python.Expr) python.Expr {
+	if o.django52 {
+		return nil
+	}
+	return op.Value(preserve)
+}
+
 // synth is the Op of a new operation of class.
 func synth(class string) m.Op { return m.Op{Class: class} }
 
 // synthLike keeps the class of a variant (AddIndexConcurrently).
 func synthLike(o m.Op) m.Op { return m.Op{Class: o.Class} }
-
-// withName returns a copy of an index call with name= set.
-func withName(e python.Expr, name string) (python.Expr, bool) {
-	inner, src := python.SourceOf(nil, e)
-	c, ok := inner.(*python.Call)
-	if !ok {
-		return nil, false
-	}
-	var args []python.Expr
-	for _, a := range c.Args {
-		args = append(args, python.InSource(src, a))
-	}
-	var kws []*python.Keyword
-	seen := false
-	for _, k := range c.Keywords {
-		if k.Arg == "name" {
-			kws = append(kws, python.NewKeyword("name", python.NewStr(name)))
-			seen = true
-			continue
-		}
-		kws = append(kws, python.NewKeyword(k.Arg, python.InSource(src, k.Value)))
-	}
-	if !seen {
-		return nil, false
-	}
-	return python.NewCall(python.InSource(src, c.Func), args, kws...), true
-}
 
 // nameOf is the literal name= of an index or constraint call, or "".
 func nameOf(e python.Expr) string {

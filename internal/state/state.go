@@ -204,14 +204,23 @@ func (p *Project) Apply(app string, op migration.Operation) error {
 		delete(p.Models, key(app, o.OldName))
 		m.Name = o.NewName
 		p.Models[key(app, o.NewName)] = m
-		// Every relation to the old name now points at the new one.
+		// Every relation to the old name now points at the new one, in
+		// its expression too, as Django's state clones the field.
 		old, nw := key(app, o.OldName).String(), key(app, o.NewName).String()
 		for _, other := range p.Models {
-			for _, f := range other.Fields {
-				if f.To == old {
+			for i, f := range other.Fields {
+				to, through := f.To == old, f.Through == old
+				if !to && !through {
+					continue
+				}
+				if v, ok := migration.Retarget(f.Value, to, through, nw); ok {
+					f = &Field{Name: f.Name, Value: v, To: f.To, Through: f.Through}
+					other.Fields[i] = f
+				}
+				if to {
 					f.To = nw
 				}
-				if f.Through == old {
+				if through {
 					f.Through = nw
 				}
 			}
@@ -337,8 +346,12 @@ func (p *Project) editNames(app, model, kind string, list func(*Model) *[]string
 		if !remove(l, old) {
 			return fmt.Errorf("%s %s does not exist on %s.%s", kind, old, app, model)
 		}
-		if def == nil {
+		if def == nil && m.Defs[kind+":"+old] != nil {
+			// A rename clones the definition under its new name.
 			def = m.Defs[kind+":"+old]
+			if renamed, ok := migration.SetName(def, name); ok && name != "" {
+				def = renamed
+			}
 		}
 		delete(m.Defs, kind+":"+old)
 	}
