@@ -231,6 +231,7 @@ type (
 type Opaque struct {
 	Expr   python.Expr
 	Reason string
+	Src    []byte // the source Expr was read from
 }
 
 func (o *Opaque) Pos() int { return o.Expr.Pos() }
@@ -420,7 +421,7 @@ func (r *opReader) list(e python.Expr) []Operation {
 	case *python.Tuple:
 		elts = l.Elts
 	default:
-		return []Operation{&Opaque{Expr: e, Reason: "the operations list is computed (" + python.Describe(e) + ")"}}
+		return []Operation{&Opaque{Src: r.src, Expr: e, Reason: "the operations list is computed (" + python.Describe(e) + ")"}}
 	}
 	out := make([]Operation, 0, len(elts))
 	for _, el := range elts {
@@ -432,21 +433,21 @@ func (r *opReader) list(e python.Expr) []Operation {
 func (r *opReader) one(e python.Expr) Operation {
 	call, ok := e.(*python.Call)
 	if !ok {
-		return &Opaque{Expr: e, Reason: "not an operation call (" + python.Describe(e) + ")"}
+		return &Opaque{Src: r.src, Expr: e, Reason: "not an operation call (" + python.Describe(e) + ")"}
 	}
 	callee := calleeName(call.Func)
 	class, ok := builtin(callee, r.imp)
 	if !ok {
-		return &Opaque{Expr: e, Reason: fmt.Sprintf("%s is not a built-in Django operation", callee)}
+		return &Opaque{Src: r.src, Expr: e, Reason: fmt.Sprintf("%s is not a built-in Django operation", callee)}
 	}
 	params, _ := signature(class)
 	args, err := bind(call, params)
 	if err != "" {
-		return &Opaque{Expr: e, Reason: class + ": " + err}
+		return &Opaque{Src: r.src, Expr: e, Reason: class + ": " + err}
 	}
 	op, reason := r.build(Op{Call: call, Class: class, Src: r.src}, args)
 	if reason != "" {
-		return &Opaque{Expr: e, Reason: class + ": " + reason}
+		return &Opaque{Src: r.src, Expr: e, Reason: class + ": " + reason}
 	}
 	return op
 }

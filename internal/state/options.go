@@ -332,3 +332,35 @@ func sorted(s []string) []string {
 	slices.Sort(c)
 	return c
 }
+
+// Clone returns a deep copy of the state, to replay candidates from one
+// starting point.
+func (p *Project) Clone() *Project {
+	c := &Project{Models: make(map[ModelKey]*Model, len(p.Models)), Settings: p.Settings}
+	if p.apps != nil {
+		c.apps = make(map[string]bool, len(p.apps))
+		for k, v := range p.apps {
+			c.apps[k] = v
+		}
+	}
+	for k, m := range p.Models {
+		n := *m
+		n.Fields = make([]*Field, len(m.Fields))
+		for i, f := range m.Fields {
+			g := *f
+			n.Fields[i] = &g
+		}
+		n.Options = make(map[string]python.Expr, len(m.Options))
+		for o, v := range m.Options {
+			n.Options[o] = v
+		}
+		n.Defs = make(map[string]python.Expr, len(m.Defs))
+		for d, v := range m.Defs {
+			n.Defs[d] = v
+		}
+		n.Indexes = slices.Clone(m.Indexes)
+		n.Constraints = slices.Clone(m.Constraints)
+		c.Models[k] = &n
+	}
+	return c
+}

@@ -2,10 +2,12 @@ package state
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/djsquash/djsquash/internal/graph"
 	"github.com/djsquash/djsquash/internal/migration"
 	"github.com/djsquash/djsquash/internal/project"
+	"github.com/djsquash/djsquash/internal/python"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -22,6 +25,8 @@ type dump struct {
 	Relations   map[string]string `json:"relations"`
 	Indexes     []string          `json:"indexes"`
 	Constraints []string          `json:"constraints"`
+	Options     map[string]any    `json:"options"`
+	Managers    []string          `json:"managers"`
 }
 
 // replayProject replays a project's migrations in Django's plan order.
@@ -51,7 +56,37 @@ func (p *Project) dump(apps map[string]bool) map[string]dump {
 		if !apps[k.App] {
 			continue
 		}
-		d := dump{Name: m.Name, Relations: map[string]string{}, Indexes: append([]string{}, m.Indexes...), Constraints: append([]string{}, m.Constraints...)}
+		d := dump{Name: m.Name, Relations: map[string]string{}, Indexes: append([]string{}, m.Indexes...), Constraints: append([]string{}, m.Constraints...),
+			Options: map[string]any{}, Managers: []string{}}
+		for k, v := range m.Options {
+			if k == "unique_together" || k == "index_together" {
+				groups, _ := Together(v)
+				if len(groups) == 0 {
+					continue
+				}
+				var gs []any
+				for _, g := range groups {
+					var x []any
+					for _, f := range g {
+						x = append(x, f)
+					}
+					gs = append(gs, x)
+				}
+				sort.Slice(gs, func(i, j int) bool { return fmt.Sprint(gs[i]) < fmt.Sprint(gs[j]) })
+				d.Options[k] = gs
+				continue
+			}
+			d.Options[k] = literal(v)
+		}
+		if ms, ok := python.Unwrap(m.Managers).(*python.List); ok {
+			for _, e := range ms.Elts {
+				if t, ok := python.Unwrap(e).(*python.Tuple); ok && len(t.Elts) == 2 {
+					if c, ok := python.Unwrap(t.Elts[0]).(*python.Constant); ok {
+						d.Managers = append(d.Managers, c.Value)
+					}
+				}
+			}
+		}
 		for _, f := range m.Fields {
 			d.Fields = append(d.Fields, f.Name)
 			if f.To != "" {
@@ -66,6 +101,64 @@ func (p *Project) dump(apps map[string]bool) map[string]dump {
 		out[k.String()] = d
 	}
 	return out
+}
+
+// literal converts a literal expression to what json.Unmarshal gives for
+// the oracle's normalised value; anything else is "<expr>".
+func literal(e python.Expr) any {
+	switch v := python.Unwrap(e).(type) {
+	case *python.Constant:
+		switch v.Kind {
+		case python.Str:
+			return v.Value
+		case python.True:
+			return true
+		case python.False:
+			return false
+		case python.NoneConst:
+			return nil
+		case python.Int, python.Float:
+			f, err := strconv.ParseFloat(strings.ReplaceAll(v.Value, "_", ""), 64)
+			if err == nil {
+				return f
+			}
+		}
+	case *python.List, *python.Tuple, *python.Set:
+		var elts []python.Expr
+		switch l := v.(type) {
+		case *python.List:
+			elts = l.Elts
+		case *python.Tuple:
+			elts = l.Elts
+		case *python.Set:
+			elts = l.Elts
+		}
+		_, src := python.SourceOf(nil, e)
+		out := []any{}
+		for _, x := range elts {
+			out = append(out, literal(python.InSource(src, x)))
+		}
+		if _, ok := v.(*python.Set); ok {
+			sort.Slice(out, func(i, j int) bool {
+				a, _ := json.Marshal(out[i])
+				b, _ := json.Marshal(out[j])
+				return string(a) < string(b)
+			})
+		}
+		return out
+	case *python.Dict:
+		_, src := python.SourceOf(nil, e)
+		out := map[string]any{}
+		for i, k := range v.Keys {
+			c, ok := python.Unwrap(k).(*python.Constant)
+			if !ok {
+				return "<expr>"
+			}
+			out[c.Value] = literal(python.InSource(src, v.Values[i]))
+		}
+		return out
+	}
+	return "<expr>"
 }
 
 // TestReplayMatchesDjango: our state at the leaves equals the ProjectState

@@ -18,7 +18,7 @@ import (
 // tied to its source, or a synthesized call for an optimizer result.
 func OperationExpr(op m.Operation) python.Expr {
 	if o, ok := op.(*m.Opaque); ok {
-		return o.Expr // opaque operations always come from a file
+		return python.InSource(o.Src, o.Expr) // always read from a file
 	}
 	b := m.Base(op)
 	if b.Call != nil {

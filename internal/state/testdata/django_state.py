@@ -3,7 +3,8 @@ at the leaf nodes of a project (run inside the project, with its settings).
 
 Per model ("app.model", lowercase): its name as written, fields in order,
 relational targets (and through models) lowercased, index and constraint
-names, and the options keys that are set.
+names, the other options with literal values (anything else as "<expr>";
+unique_together and index_together as sorted groups), and manager names.
 """
 import json
 import os
@@ -16,6 +17,35 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.db.migrations.loader import MigrationLoader  # noqa: E402
+
+
+
+def norm(v):
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    if isinstance(v, (list, tuple)):
+        return [norm(x) for x in v]
+    if isinstance(v, (set, frozenset)):
+        return sorted((norm(x) for x in v), key=json.dumps)
+    if isinstance(v, dict):
+        return {str(k): norm(x) for k, x in v.items()}
+    return "<expr>"
+
+
+def options(ms):
+    out = {}
+    for k, v in ms.options.items():
+        if k in ("indexes", "constraints"):
+            continue
+        if k in ("unique_together", "index_together"):
+            from django.db.models.options import normalize_together
+
+            v = sorted(list(g) for g in normalize_together(v or ()))
+            if not v:
+                continue
+        out[k] = norm(v)
+    return out
+
 
 state = MigrationLoader(connection).project_state()
 out = {}
@@ -40,5 +70,7 @@ for (app, model), ms in sorted(state.models.items()):
         "relations": relations,
         "indexes": sorted(i.name for i in ms.options.get("indexes", [])),
         "constraints": sorted(c.name for c in ms.options.get("constraints", [])),
+        "options": options(ms),
+        "managers": [name for name, _ in ms.managers],
     }
 print(json.dumps(out, sort_keys=True))

@@ -1,0 +1,1 @@
+# The models live in the migrations: this fixture is about their history.
