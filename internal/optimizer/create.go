@@ -196,7 +196,7 @@ func (o *optimizer) reduceCreateModel(c *m.CreateModel, b m.Operation) (verdict,
 				// name, which no longer resolves: point them at the new.
 				old := o.app + "." + lower(x.OldName)
 				for i, f := range n.Fields {
-					fi := m.ReadField(f.Value, o.settings)
+					fi := o.field(f.Value)
 					if fi.Unknown {
 						return false
 					}

@@ -19,6 +19,7 @@ import (
 	"slices"
 
 	m "github.com/djsquash/djsquash/internal/migration"
+	"github.com/djsquash/djsquash/internal/python"
 )
 
 // Deviation names a case where this optimizer deliberately differs from
@@ -67,6 +68,21 @@ type optimizer struct {
 	django52 bool
 	// barriers adds our barriers to Django's rules.
 	barriers bool
+	// fields caches what field expressions refer to, by the expression
+	// inside its source wrapper: the same field is asked about in every
+	// pass.
+	fields map[python.Expr]m.FieldInfo
+}
+
+// field is migration.ReadField, cached.
+func (o *optimizer) field(e python.Expr) m.FieldInfo {
+	k := python.Unwrap(e)
+	if fi, ok := o.fields[k]; ok {
+		return fi
+	}
+	fi := m.ReadField(e, o.settings)
+	o.fields[k] = fi
+	return fi
 }
 
 // Options configure an optimization.
@@ -112,7 +128,7 @@ func run(ops []m.Operation, app string, settings m.Settings, barriers, django52 
 	if settings == nil {
 		settings = m.DefaultSettings
 	}
-	o := &optimizer{app: app, settings: settings, deviations: map[Deviation]bool{}, django52: django52, barriers: barriers}
+	o := &optimizer{app: app, settings: settings, deviations: map[Deviation]bool{}, django52: django52, barriers: barriers, fields: map[python.Expr]m.FieldInfo{}}
 	r := Result{}
 	for {
 		next, changed := o.inner(ops)
@@ -171,6 +187,11 @@ func (o *optimizer) inner(ops []m.Operation) ([]m.Operation, bool) {
 			}
 			if !v.through {
 				right = false
+				// Past an operation that never reduces through anything,
+				// no left reduction can reach further either: stop.
+				if hardBarrier(other) {
+					break
+				}
 			}
 		}
 		if !appended {
@@ -178,6 +199,21 @@ func (o *optimizer) inner(ops []m.Operation) ([]m.Operation, bool) {
 		}
 	}
 	return out, false
+}
+
+// hardBarrier reports an operation whose reduce() never answers True, so
+// that no left reduction can move it: index and constraint operations,
+// special operations and anything opaque (Operation.reduce is False but
+// for elidable operations, which give lists).
+func hardBarrier(op m.Operation) bool {
+	switch op.(type) {
+	case *m.CreateModel, *m.DeleteModel, *m.RenameModel,
+		*m.AlterModelTable, *m.AlterModelTableComment, *m.AlterUniqueTogether, *m.AlterIndexTogether,
+		*m.AlterOrderWithRespectTo, *m.AlterModelOptions, *m.AlterModelManagers,
+		*m.AddField, *m.RemoveField, *m.AlterField, *m.RenameField:
+		return false
+	}
+	return true
 }
 
 // canLeft reports whether a left reduction may move the in-between
@@ -268,7 +304,7 @@ func (o *optimizer) mentionsField(op m.Operation, model, name string) bool {
 		return o.refField(op, model, name)
 	}
 	for _, f := range fields {
-		fi := m.ReadField(f.Value, o.settings)
+		fi := o.field(f.Value)
 		if fi.Unknown {
 			return true
 		}

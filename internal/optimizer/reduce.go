@@ -97,7 +97,7 @@ func (o *optimizer) reduce(a, b m.Operation) verdict {
 			case *m.AlterField, *m.RemoveField:
 				return replaced(b)
 			case *m.RenameField:
-				if fi := m.ReadField(x.Value, o.settings); !fi.Unknown && !fi.DBColumn {
+				if fi := o.field(x.Value); !fi.Unknown && !fi.DBColumn {
 					return replaced(b, &m.AlterField{Op: synth("AlterField"), Model: x.Model, Field: y.NewName, Value: x.Op.Value(x.Value), PreserveDefault: o.keep(x.Op, x.PreserveDefault)})
 				}
 			}

@@ -19,7 +19,7 @@ func lower(s string) string { return strings.ToLower(s) }
 // app.fromModel) refer to app.refModel, and, when refField is given, to that
 // field of it?
 func (o *optimizer) fieldRefs(fromModel string, value python.Expr, refModel, refField string) bool {
-	fi := m.ReadField(value, o.settings)
+	fi := o.field(value)
 	if fi.Unknown {
 		return true
 	}
@@ -121,7 +121,7 @@ func (o *optimizer) fieldOpRefField(opModel, opField string, value python.Expr, 
 			return true
 		}
 		if value != nil {
-			fi := m.ReadField(value, o.settings)
+			fi := o.field(value)
 			if fi.Unknown || slices.Contains(fi.FromFields, name) || fi.Expression && slices.Contains(fi.Generated, name) {
 				return true
 			}
