@@ -20,12 +20,12 @@ type Operation interface {
 
 // Op holds what every operation has: the call as written and the source it
 // was read from. An operation a workflow synthesizes (the optimizer's
-// merged CreateModel) has no Call and no Src; its expressions are
+// merged CreateModel) has no Call and no File; its expressions are
 // synthesized or wrapped in python.Foreign.
 type Op struct {
 	Call  *python.Call
 	Class string // resolved class name, e.g. "AddField"
-	Src   []byte
+	File  *python.File
 }
 
 // Pos is the call's offset, or -1 for a synthesized operation.
@@ -54,7 +54,7 @@ func Base(op Operation) *Op {
 
 // Value returns e tied to the operation's source, ready to move into a
 // synthesized operation.
-func (o *Op) Value(e python.Expr) python.Expr { return python.InSource(o.Src, e) }
+func (o *Op) Value(e python.Expr) python.Expr { return python.InSource(o.File, e) }
 func (o *Op) Name() string                    { return o.Class }
 func (o *Op) operation()                      {}
 func (o *Op) base() *Op                       { return o }
@@ -231,7 +231,7 @@ type (
 type Opaque struct {
 	Expr   python.Expr
 	Reason string
-	Src    []byte // the source Expr was read from
+	File   *python.File // the file Expr was read from
 }
 
 func (o *Opaque) Pos() int { return o.Expr.Pos() }
@@ -403,13 +403,14 @@ func builtin(callee string, imp map[string]string) (string, bool) {
 
 // opReader turns expressions into operations.
 type opReader struct {
-	imp map[string]string
-	src []byte
+	imp  map[string]string
+	src  []byte
+	file *python.File
 }
 
 // readOperations reads a migration's operations list.
 func readOperations(f *python.File, e python.Expr) []Operation {
-	r := &opReader{imp: imports(f), src: f.Src}
+	r := &opReader{imp: imports(f), src: f.Src, file: f}
 	return r.list(e)
 }
 
@@ -421,7 +422,7 @@ func (r *opReader) list(e python.Expr) []Operation {
 	case *python.Tuple:
 		elts = l.Elts
 	default:
-		return []Operation{&Opaque{Src: r.src, Expr: e, Reason: "the operations list is computed (" + python.Describe(e) + ")"}}
+		return []Operation{&Opaque{File: r.file, Expr: e, Reason: "the operations list is computed (" + python.Describe(e) + ")"}}
 	}
 	out := make([]Operation, 0, len(elts))
 	for _, el := range elts {
@@ -433,21 +434,21 @@ func (r *opReader) list(e python.Expr) []Operation {
 func (r *opReader) one(e python.Expr) Operation {
 	call, ok := e.(*python.Call)
 	if !ok {
-		return &Opaque{Src: r.src, Expr: e, Reason: "not an operation call (" + python.Describe(e) + ")"}
+		return &Opaque{File: r.file, Expr: e, Reason: "not an operation call (" + python.Describe(e) + ")"}
 	}
 	callee := calleeName(call.Func)
 	class, ok := builtin(callee, r.imp)
 	if !ok {
-		return &Opaque{Src: r.src, Expr: e, Reason: fmt.Sprintf("%s is not a built-in Django operation", callee)}
+		return &Opaque{File: r.file, Expr: e, Reason: fmt.Sprintf("%s is not a built-in Django operation", callee)}
 	}
 	params, _ := signature(class)
 	args, err := bind(call, params)
 	if err != "" {
-		return &Opaque{Src: r.src, Expr: e, Reason: class + ": " + err}
+		return &Opaque{File: r.file, Expr: e, Reason: class + ": " + err}
 	}
-	op, reason := r.build(Op{Call: call, Class: class, Src: r.src}, args)
+	op, reason := r.build(Op{Call: call, Class: class, File: r.file}, args)
 	if reason != "" {
-		return &Opaque{Src: r.src, Expr: e, Reason: class + ": " + reason}
+		return &Opaque{File: r.file, Expr: e, Reason: class + ": " + reason}
 	}
 	return op
 }

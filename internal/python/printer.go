@@ -119,7 +119,7 @@ func (p *printer) magicComma(lastItemEnd, closeEnd int) bool {
 func (p *printer) node(e Expr) pnode {
 	switch x := e.(type) {
 	case *Foreign:
-		return (&printer{src: x.Src}).node(x.X)
+		return (&printer{src: x.File.Src}).node(x.X)
 	case *Exploded:
 		n := p.node(x.X)
 		if n.head != "" && len(n.items) > 0 {

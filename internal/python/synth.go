@@ -20,8 +20,8 @@ type (
 	// Foreign is an expression of another source file.
 	Foreign struct {
 		Span
-		Src []byte
-		X   Expr
+		File *File
+		X    Expr
 	}
 	// Exploded prints its bracketed expression one item per line, as
 	// Django's MigrationWriter writes an operation's list and dict
@@ -38,11 +38,11 @@ func (*Exploded) exprNode() {}
 // InSource ties e to the source it was parsed from, so that it can be moved
 // into a synthesized node. Nil and synthesized expressions are returned as
 // they are.
-func InSource(src []byte, e Expr) Expr {
+func InSource(f *File, e Expr) Expr {
 	if e == nil || e.Pos() < 0 {
 		return e
 	}
-	return &Foreign{Span: NoSpan, Src: src, X: e}
+	return &Foreign{Span: NoSpan, File: f, X: e}
 }
 
 // Unwrap returns the expression inside Foreign and Exploded wrappers.
@@ -59,17 +59,17 @@ func Unwrap(e Expr) Expr {
 	}
 }
 
-// SourceOf returns the expression inside the wrappers and the source its
-// positions refer to: src unless a Foreign wrapper says otherwise.
-func SourceOf(src []byte, e Expr) (Expr, []byte) {
+// SourceOf returns the expression inside the wrappers and the file its
+// positions refer to: f unless a Foreign wrapper says otherwise.
+func SourceOf(f *File, e Expr) (Expr, *File) {
 	for {
 		switch x := e.(type) {
 		case *Foreign:
-			e, src = x.X, x.Src
+			e, f = x.X, x.File
 		case *Exploded:
 			e = x.X
 		default:
-			return e, src
+			return e, f
 		}
 	}
 }

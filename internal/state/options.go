@@ -23,7 +23,7 @@ var alterOptionKeys = []string{
 func (m *Model) alterOptions(op migration.Operation) error {
 	switch o := op.(type) {
 	case *migration.AlterModelOptions:
-		opts, src := python.SourceOf(o.Src, o.Options)
+		opts, src := python.SourceOf(o.File, o.Options)
 		d, ok := opts.(*python.Dict)
 		if !ok {
 			return fmt.Errorf("options of %s are not a literal dict", o.Model)

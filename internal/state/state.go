@@ -132,7 +132,7 @@ func (p *Project) Apply(app string, op migration.Operation) error {
 				return err
 			}
 		}
-		if bases, src := python.SourceOf(o.Src, o.Bases); bases != nil {
+		if bases, src := python.SourceOf(o.File, o.Bases); bases != nil {
 			if t, ok := bases.(*python.Tuple); ok {
 				for _, b := range t.Elts {
 					if s, ok := strValue(python.InSource(src, b)); ok {
@@ -146,7 +146,7 @@ func (p *Project) Apply(app string, op migration.Operation) error {
 			}
 		}
 		if o.Options != nil {
-			opts, src := python.SourceOf(o.Src, o.Options)
+			opts, src := python.SourceOf(o.File, o.Options)
 			d, ok := opts.(*python.Dict)
 			if !ok {
 				return fmt.Errorf("options of %s are not a literal dict", o.Model)

@@ -18,11 +18,11 @@ import (
 // tied to its source, or a synthesized call for an optimizer result.
 func OperationExpr(op m.Operation) python.Expr {
 	if o, ok := op.(*m.Opaque); ok {
-		return python.InSource(o.Src, o.Expr) // always read from a file
+		return python.InSource(o.File, o.Expr) // always read from a file
 	}
 	b := m.Base(op)
 	if b.Call != nil {
-		return python.InSource(b.Src, b.Call)
+		return python.InSource(b.File, b.Call)
 	}
 	var kw []*python.Keyword
 	arg := func(name string, v python.Expr) {

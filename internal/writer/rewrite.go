@@ -69,11 +69,11 @@ func plainAssign(ops []m.Operation, indent int) string {
 	b.WriteString(pad + "operations = [\n")
 	for _, op := range ops {
 		if base := m.Base(op); base != nil && base.Call != nil {
-			b.WriteString(pad + "    " + reindent(base.Src, base.Call, indent+4) + ",\n")
+			b.WriteString(pad + "    " + reindent(base.File.Src, base.Call, indent+4) + ",\n")
 			continue
 		}
 		if o, ok := op.(*m.Opaque); ok {
-			b.WriteString(pad + "    " + reindent(o.Src, o.Expr, indent+4) + ",\n")
+			b.WriteString(pad + "    " + reindent(o.File.Src, o.Expr, indent+4) + ",\n")
 			continue
 		}
 		b.WriteString(python.FormatExpr(nil, OperationExpr(op), indent+4, ",") + "\n")
