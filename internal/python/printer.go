@@ -94,7 +94,8 @@ func (n pnode) lines(indent int, trailer string) []string {
 
 // printer turns expressions of one source file into pnodes.
 type printer struct {
-	src []byte
+	src    []byte
+	rename map[*Name]string
 }
 
 func (p *printer) text(n Node) string { return string(p.src[n.Pos():n.End()]) }
@@ -119,7 +120,7 @@ func (p *printer) magicComma(lastItemEnd, closeEnd int) bool {
 func (p *printer) node(e Expr) pnode {
 	switch x := e.(type) {
 	case *Foreign:
-		return (&printer{src: x.File.Src}).node(x.X)
+		return (&printer{src: x.File.Src, rename: p.rename}).node(x.X)
 	case *Exploded:
 		n := p.node(x.X)
 		if n.head != "" && len(n.items) > 0 {
@@ -209,17 +210,24 @@ func (p *printer) atomOf(e Expr) pnode {
 		return pnode{atom: p.synthText(e)}
 	}
 	text := p.text(e)
-	if strings.ContainsAny(text, "\n\r") {
-		return pnode{atom: text, multiline: true}
-	}
-	// Normalise every plain string literal inside the atom, in place.
+	multiline := strings.ContainsAny(text, "\n\r")
+	// Normalise every plain string literal inside the atom, in place (not
+	// across lines: black would wrap those), and apply renames.
 	var b strings.Builder
 	last := e.Pos()
 	Inspect(e, func(n Node) bool {
 		if _, ok := n.(*JoinedStr); ok {
 			return false
 		}
-		if c, ok := n.(*Constant); ok && c.Kind == Str {
+		if x, ok := n.(*Name); ok {
+			if r, ok := p.rename[x]; ok {
+				b.Write(p.src[last:x.Pos()])
+				b.WriteString(r)
+				last = x.End()
+			}
+			return false
+		}
+		if c, ok := n.(*Constant); ok && c.Kind == Str && !multiline {
 			lit := p.text(c)
 			if isSingleLiteral(lit) {
 				b.Write(p.src[last:c.Pos()])
@@ -231,7 +239,7 @@ func (p *printer) atomOf(e Expr) pnode {
 		return true
 	})
 	b.Write(p.src[last:e.End()])
-	return pnode{atom: b.String()}
+	return pnode{atom: b.String(), multiline: multiline}
 }
 
 // isSingleLiteral reports a string token that is one literal, not an
@@ -298,7 +306,19 @@ func normalizeString(lit string) string {
 // FormatExpr lays out an expression of src at indent, followed by trailer
 // (e.g. ","), the way black would print it there.
 func FormatExpr(src []byte, e Expr, indent int, trailer string) string {
-	p := &printer{src: src}
+	return Printer{}.Expr(src, e, indent, trailer)
+}
+
+// Printer lays out expressions with options.
+type Printer struct {
+	// Rename prints these names (of the source, or inside Foreign
+	// expressions) as other text: the writer's renamed copies.
+	Rename map[*Name]string
+}
+
+// Expr is FormatExpr with p's options.
+func (pr Printer) Expr(src []byte, e Expr, indent int, trailer string) string {
+	p := &printer{src: src, rename: pr.Rename}
 	return strings.Join(p.node(e).lines(indent, trailer), "\n")
 }
 
@@ -306,7 +326,12 @@ func FormatExpr(src []byte, e Expr, indent int, trailer string) string {
 // the value holds an expression written over several lines that is not a
 // bracketed call or display: the printer cannot lay those out yet.
 func FormatAssign(src []byte, target string, value Expr, indent int) (string, bool) {
-	p := &printer{src: src}
+	return Printer{}.Assign(src, target, value, indent)
+}
+
+// Assign is FormatAssign with p's options.
+func (pr Printer) Assign(src []byte, target string, value Expr, indent int) (string, bool) {
+	p := &printer{src: src, rename: pr.Rename}
 	n := p.node(value)
 	if n.hasMultiline() {
 		return "", false
