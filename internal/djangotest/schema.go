@@ -89,6 +89,15 @@ func (s *Schema) Table(name string) *Table {
 // MySQL's PRIMARY.
 var generatedName = regexp.MustCompile(`(_[0-9a-f]{8}(_|$)|_pkey$|_key$|_like$|_check$|_uniq$|_fkey$|^sqlite_autoindex_|^PRIMARY$)`)
 
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
 // normName blanks a generated name.
 func normName(n string) string {
 	if generatedName.MatchString(n) {
@@ -108,7 +117,14 @@ func (s *Schema) normalize() {
 		t := &s.Tables[i]
 		sort.Slice(t.Columns, func(i, j int) bool { return t.Columns[i].Name < t.Columns[j].Name })
 		for j := range t.Uniques {
-			t.Uniques[j].Name = normName(t.Uniques[j].Name)
+			u := &t.Uniques[j]
+			u.Name = normName(u.Name)
+			// MariaDB names an inline UNIQUE after its column (slug,
+			// slug_2): a field created unique=True gets that name, the same
+			// constraint added later gets Django's. Either is generated.
+			if len(u.Columns) == 1 && (u.Name == u.Columns[0] || strings.HasPrefix(u.Name, u.Columns[0]+"_") && isDigits(u.Name[len(u.Columns[0])+1:])) {
+				u.Name = ""
+			}
 		}
 		for j := range t.Checks {
 			t.Checks[j].Name = normName(t.Checks[j].Name)

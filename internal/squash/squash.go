@@ -1,0 +1,623 @@
+// Package squash plans squashed migrations for one app's range or for
+// every app of a project at once, the way manage.py squashmigrations
+// would, without its failure modes: ranges are split where one squash per
+// app would make the graph cyclic; the new graph is replayed from an empty
+// state in Django's plan order, checking every operation at its point and
+// the state at the end against the original history's; and the data
+// migrations' code is copied into the new files.
+//
+// Invariants: a Plan is computed without writing anything; its files are
+// complete and valid when Plan.Problems is empty. The original migrations
+// are never modified.
+package squash
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/djsquash/djsquash/internal/diag"
+	"github.com/djsquash/djsquash/internal/graph"
+	m "github.com/djsquash/djsquash/internal/migration"
+	"github.com/djsquash/djsquash/internal/optimizer"
+	"github.com/djsquash/djsquash/internal/project"
+	"github.com/djsquash/djsquash/internal/python"
+	"github.com/djsquash/djsquash/internal/state"
+	"github.com/djsquash/djsquash/internal/writer"
+)
+
+// Range is what to squash of one app: from Start (its first migration when
+// empty) to End (its leaf when empty), names as in the graph.
+type Range struct {
+	App        string
+	Start, End string
+}
+
+// Options configure a plan.
+type Options struct {
+	Ranges       []Range
+	NoOptimize   bool
+	ElideData    bool   // drop every RunPython and RunSQL (without state operations)
+	SquashedName string // --squashed-name
+	Header       string // first comment line; "" for none
+	Style        writer.Style
+}
+
+// Plan is what a squash would write.
+type Plan struct {
+	Squashes []*Squash
+	Splits   []Split
+	// Problems are reasons to write nothing.
+	Problems []Problem
+	// Files maps a path relative to the project root to its new content
+	// (squash files and max_migration.txt).
+	Files []File
+}
+
+// Problem is a refusal, with where it comes from when known.
+type Problem struct {
+	File    string
+	Offset  int
+	Message string
+	Hint    string
+}
+
+// File is a file to create or overwrite.
+type File struct {
+	Path    string // relative to the project root
+	Old     []byte // nil for a new file
+	Content []byte
+}
+
+// Squash is one new migration.
+type Squash struct {
+	App, Name    string
+	Migrations   []*m.Migration // replaced, in plan order
+	Replaces     []m.Key
+	Dependencies []m.Dependency
+	Initial      bool
+	Operations   []m.Operation
+	Before       int // operations before optimizing
+	Deviations   []optimizer.Deviation
+	Data         []DataOp
+	Copied       []writer.Copy
+	Diagnostics  []diag.Diagnostic
+	Path         string
+}
+
+// DataOp is what happened to one RunPython or RunSQL.
+type DataOp struct {
+	Migration m.Key
+	Class     string
+	Offset    int
+	Fate      string // "copied", "kept", "elided", "imported from the original module"
+}
+
+// Split is a place where a range was cut in two, and why.
+type Split struct {
+	App    string
+	After  m.Key
+	Reason string
+}
+
+// chunk is a run of one app's migrations that becomes one squash.
+type chunk struct {
+	id    int
+	app   string
+	migs  []*m.Migration
+	deps  map[int]bool // chunks (or single nodes) this one depends on
+	fixed bool         // a migration outside every range: a chunk of one that stays as it is
+}
+
+// planner holds the work in progress.
+type planner struct {
+	l        *project.Loaded
+	g        *graph.Graph
+	opts     Options
+	plan     *Plan
+	ranges   map[string][]*m.Migration // by app, in plan order
+	inRange  map[m.Key]string
+	settings m.Settings
+	// cutBefore forces a new chunk at these migrations (found by the
+	// replay: a rename other apps' code still needs before it).
+	cutBefore map[m.Key]string
+}
+
+// Build plans the squash. It reads only: nothing is written.
+func Build(l *project.Loaded, g *graph.Graph, opts Options) *Plan {
+	p := &planner{l: l, g: g, opts: opts, plan: &Plan{}, ranges: map[string][]*m.Migration{}, inRange: map[m.Key]string{},
+		cutBefore: map[m.Key]string{}}
+	p.settings = func(n string) (string, bool) { v, ok := l.Settings[n]; return v, ok }
+	if !p.selectRanges() {
+		return p.plan
+	}
+	// Split where a replay shows it is needed, a bounded number of times.
+	for attempt := 0; ; attempt++ {
+		p.plan.Squashes, p.plan.Splits = nil, nil
+		chunks := p.chunk()
+		squashes := p.squashes(chunks)
+		if len(p.plan.Problems) > 0 {
+			return p.plan
+		}
+		cut, problem := p.replay(squashes)
+		if problem == nil {
+			p.plan.Squashes = squashes
+			break
+		}
+		if cut == nil || attempt >= 20 {
+			p.plan.Problems = append(p.plan.Problems, *problem)
+			return p.plan
+		}
+		p.cutBefore[cut.key] = cut.reason
+	}
+	p.write()
+	return p.plan
+}
+
+func (p *planner) problem(file string, offset int, hint, format string, args ...any) {
+	p.plan.Problems = append(p.plan.Problems, Problem{File: file, Offset: offset, Message: fmt.Sprintf(format, args...), Hint: hint})
+}
+
+// selectRanges resolves the ranges and refuses what cannot be squashed.
+func (p *planner) selectRanges() bool {
+	for _, r := range p.opts.Ranges {
+		end := m.Key{App: r.App, Name: r.End}
+		if r.End == "" {
+			leaves := p.g.LeafNodes(r.App)
+			if len(leaves) != 1 {
+				p.problem("", -1, "merge them first (manage.py makemigrations --merge)", "app %s has %d leaf migrations", r.App, len(leaves))
+				continue
+			}
+			end = leaves[0]
+		}
+		if n := p.g.Node(end); n == nil || n.Migration == nil {
+			p.problem("", -1, "", "%s is not a migration of the graph", end)
+			continue
+		}
+		var migs []*m.Migration
+		for _, k := range p.g.ForwardsPlan(end) {
+			if k.App == r.App {
+				if n := p.g.Node(k); n != nil && n.Migration != nil {
+					migs = append(migs, n.Migration)
+				}
+			}
+		}
+		if r.Start != "" {
+			i := -1
+			for j, mig := range migs {
+				if mig.Name == r.Start {
+					i = j
+				}
+			}
+			if i < 0 {
+				p.problem("", -1, "see djsquash show "+r.App, "%s.%s is not before %s", r.App, r.Start, end)
+				continue
+			}
+			migs = migs[i:]
+		}
+		for _, mig := range migs {
+			if mig.Unreadable {
+				p.problem(mig.File, 0, "run djsquash check", "%s cannot be read", mig.Key)
+			}
+			for _, op := range mig.Operations {
+				if o, ok := op.(*m.Opaque); ok {
+					p.problem(mig.File, o.Pos(), fmt.Sprintf("squash up to the migration before %s, or replace the operation with built-in ones", mig.Name),
+						"%s: %s cannot be squashed: %s", mig.Key, o.Name(), o.Reason)
+				}
+			}
+			p.inRange[mig.Key] = r.App
+		}
+		p.ranges[r.App] = migs
+	}
+	return len(p.plan.Problems) == 0
+}
+
+// chunk cuts the ranges into chunks, in Django's plan order, starting a new
+// chunk of an app when adding a migration to its open chunk would make the
+// chunk graph cyclic (or where the replay asked for a cut).
+func (p *planner) chunk() []*chunk {
+	var chunks []*chunk
+	of := map[m.Key]int{} // node -> chunk id
+	open := map[string]*chunk{}
+	newChunk := func(app string, fixed bool) *chunk {
+		c := &chunk{id: len(chunks), app: app, deps: map[int]bool{}, fixed: fixed}
+		chunks = append(chunks, c)
+		return c
+	}
+	// reaches reports whether chunk from depends, transitively, on to.
+	reaches := func(from, to int) bool {
+		seen := map[int]bool{}
+		stack := []int{from}
+		for len(stack) > 0 {
+			c := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if c == to {
+				return true
+			}
+			if seen[c] {
+				continue
+			}
+			seen[c] = true
+			for d := range chunks[c].deps {
+				stack = append(stack, d)
+			}
+		}
+		return false
+	}
+	for _, k := range p.g.Plan() {
+		n := p.g.Node(k)
+		if n == nil {
+			continue
+		}
+		var parents []int
+		for _, par := range n.Parents() {
+			if id, ok := of[par.Key]; ok {
+				parents = append(parents, id)
+			}
+		}
+		app, in := p.inRange[k]
+		if !in {
+			c := newChunk(k.App, true)
+			if n.Migration != nil {
+				c.migs = []*m.Migration{n.Migration}
+			}
+			for _, d := range parents {
+				c.deps[d] = true
+			}
+			of[k] = c.id
+			continue
+		}
+		cur := open[app]
+		if cur != nil {
+			reason := p.cutBefore[k]
+			if reason == "" {
+				for _, d := range parents {
+					if d != cur.id && reaches(d, cur.id) {
+						reason = p.cycleReason(chunks, cur, chunks[d], n.Migration)
+						break
+					}
+				}
+			}
+			if reason != "" {
+				p.plan.Splits = append(p.plan.Splits, Split{App: app, After: cur.migs[len(cur.migs)-1].Key, Reason: reason})
+				next := newChunk(app, false)
+				next.deps[cur.id] = true
+				cur = next
+			}
+		}
+		if cur == nil {
+			cur = newChunk(app, false)
+		}
+		open[app] = cur
+		cur.migs = append(cur.migs, n.Migration)
+		for _, d := range parents {
+			if d != cur.id {
+				cur.deps[d] = true
+			}
+		}
+		of[k] = cur.id
+	}
+	var out []*chunk
+	for _, c := range chunks {
+		if !c.fixed {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// cycleReason explains a split: mig depends on other, which depends on
+// what is already in cur.
+func (p *planner) cycleReason(chunks []*chunk, cur, other *chunk, mig *m.Migration) string {
+	last := cur.migs[len(cur.migs)-1]
+	via := other.migs
+	name := "?"
+	if len(via) > 0 {
+		name = via[0].Key.String()
+		if len(via) > 1 {
+			name = fmt.Sprintf("%s..%s", via[0].Key, via[len(via)-1].Name)
+		}
+	}
+	return fmt.Sprintf("split after %s because %s depends on %s, which depends on %s or earlier", last.Name, mig.Key, name, last.Key)
+}
+
+// squashes builds each chunk's migration: replaces, dependencies,
+// operations (not yet optimized) and name.
+func (p *planner) squashes(chunks []*chunk) []*Squash {
+	var out []*Squash
+	byApp := map[string][]*chunk{}
+	for _, c := range chunks {
+		byApp[c.app] = append(byApp[c.app], c)
+	}
+	for _, c := range chunks {
+		s := &Squash{App: c.app, Migrations: c.migs}
+		inChunk := map[m.Key]bool{}
+		for _, mig := range c.migs {
+			inChunk[mig.Key] = true
+		}
+		seenDep := map[string]bool{}
+		seenRep := map[m.Key]bool{}
+		addRep := func(k m.Key) {
+			if !seenRep[k] {
+				seenRep[k] = true
+				s.Replaces = append(s.Replaces, k)
+			}
+		}
+		for i, mig := range c.migs {
+			// An existing squash: its originals (which databases record)
+			// and itself, so that the loader of every Django version
+			// removes both (see DEVELOPERS.md).
+			for _, r := range flatten(p.g, mig) {
+				addRep(r)
+			}
+			addRep(mig.Key)
+			for _, d := range mig.Dependencies {
+				if d.Setting == "" && inChunk[d.Key] {
+					continue
+				}
+				if d.Setting == "" && d.App == c.app && i > 0 && p.replacedBy(d.Key, inChunk) {
+					continue
+				}
+				key := d.Setting + "|" + d.Key.String()
+				if !seenDep[key] {
+					seenDep[key] = true
+					s.Dependencies = append(s.Dependencies, d)
+				}
+			}
+			for _, op := range mig.Operations {
+				s.Operations = append(s.Operations, op)
+			}
+		}
+		s.Before = len(s.Operations)
+		first := c.migs[0]
+		appFirst := p.isAppFirst(first)
+		s.Initial = appFirst
+		s.Name = p.name(c, byApp[c.app], appFirst)
+		out = append(out, s)
+	}
+	p.checkNames(out)
+	return out
+}
+
+// replacedBy reports a key that the chunk replaces through one of its
+// squashes.
+func (p *planner) replacedBy(k m.Key, inChunk map[m.Key]bool) bool {
+	for key := range inChunk {
+		if r := p.g.Replacement(key); r != nil {
+			for _, rk := range flatten(p.g, r) {
+				if rk == k {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// flatten lists what a squash replaces, squashes in it expanded.
+func flatten(g *graph.Graph, mig *m.Migration) []m.Key {
+	var out []m.Key
+	for _, r := range mig.Replaces {
+		out = append(out, r.Key)
+		if inner := g.Replacement(r.Key); inner != nil && inner != mig {
+			out = append(out, flatten(g, inner)...)
+		}
+	}
+	return out
+}
+
+// isAppFirst reports a migration with no parent in its own app.
+func (p *planner) isAppFirst(mig *m.Migration) bool {
+	n := p.g.Node(mig.Key)
+	for _, par := range n.Parents() {
+		if par.Key.App == mig.App {
+			return false
+		}
+	}
+	return true
+}
+
+// name names a chunk's squash as squashmigrations does.
+func (p *planner) name(c *chunk, all []*chunk, appFirst bool) string {
+	first, last := c.migs[0], c.migs[len(c.migs)-1]
+	prefix, _, _ := strings.Cut(first.Name, "_")
+	if appFirst {
+		prefix = "0001"
+	}
+	if p.opts.SquashedName != "" {
+		name := prefix + "_" + p.opts.SquashedName
+		if len(all) > 1 {
+			for i, o := range all {
+				if o == c {
+					name += fmt.Sprintf("_%d", i+1)
+				}
+			}
+		}
+		return name
+	}
+	if appFirst && !strings.HasPrefix(first.Name, "0001_squashed") {
+		return "0001_squashed_" + last.Name
+	}
+	return first.Name + "_squashed_" + last.Name
+}
+
+// checkNames refuses names that exist, and squashes that would load before
+// a squash they replace (the loader before Django 6.0 then fails).
+func (p *planner) checkNames(out []*Squash) {
+	for _, s := range out {
+		if p.g.Node(m.Key{App: s.App, Name: s.Name}) != nil || p.exists(s) {
+			p.problem("", -1, "choose another --squashed-name", "migration %s.%s already exists", s.App, s.Name)
+		}
+		for _, r := range s.Replaces {
+			if p.g.Replacement(r) != nil && r.App == s.App && s.Name < r.Name {
+				p.problem("", -1, "choose a --squashed-name that sorts after it", "%s.%s would load before the squash %s it replaces, which Django before 6.0 cannot load", s.App, s.Name, r)
+			}
+		}
+	}
+}
+
+func (p *planner) exists(s *Squash) bool {
+	for _, mig := range p.l.Migrations {
+		if mig.App == s.App && mig.Name == s.Name {
+			return true
+		}
+	}
+	return false
+}
+
+// cut is a chunk boundary the replay asks for.
+type cut struct {
+	key    m.Key
+	reason string
+}
+
+// replay builds the graph the new files make (originals kept, squashes
+// used, as on a fresh database), replays it in Django's plan order from an
+// empty state, optimizing each squash at its point, and compares the end
+// state with the original history's. On failure it may name a cut that
+// would fix it.
+func (p *planner) replay(squashes []*Squash) (*cut, *Problem) {
+	// The original history's end state.
+	want := state.New(p.settings)
+	for _, k := range p.g.Plan() {
+		if n := p.g.Node(k); n != nil && n.Migration != nil {
+			if err := want.ReplayPlan([]*m.Migration{n.Migration}); err != nil {
+				e := err.(*state.Error)
+				return nil, &Problem{File: e.File, Offset: e.Offset, Message: fmt.Sprintf("the original history does not replay: %s", e.Message),
+					Hint: "djsquash can only squash histories it can replay; run djsquash check"}
+			}
+		}
+	}
+	bySquash := map[m.Key]*Squash{}
+	var migs []*m.Migration
+	migs = append(migs, p.l.Migrations...)
+	for _, s := range squashes {
+		mig := &m.Migration{Key: m.Key{App: s.App, Name: s.Name}, File: "(new) " + s.App + "/" + s.Name, Initial: s.Initial, Atomic: true,
+			Dependencies: s.Dependencies, Operations: s.Operations}
+		for _, r := range s.Replaces {
+			mig.Replaces = append(mig.Replaces, m.Dependency{Key: r})
+		}
+		bySquash[mig.Key] = s
+		migs = append(migs, mig)
+	}
+	sort.SliceStable(migs, func(i, j int) bool {
+		if migs[i].App != migs[j].App {
+			return migs[i].App < migs[j].App
+		}
+		return migs[i].Name < migs[j].Name
+	})
+	ng := graph.Build(migs, graph.Options{Apps: p.l.AppLabels()})
+	for _, d := range ng.Diagnostics {
+		if d.Severity == diag.Error {
+			return nil, &Problem{File: d.File, Offset: d.Offset, Message: "the squashed graph is invalid: " + d.Message, Hint: "this is a bug in djsquash; please report it"}
+		}
+	}
+	got := state.New(p.settings)
+	for _, k := range ng.Plan() {
+		n := ng.Node(k)
+		if n == nil || n.Migration == nil {
+			continue
+		}
+		s := bySquash[k]
+		ops := n.Migration.Operations
+		if s != nil {
+			ops = p.prepare(s)
+			if !p.opts.NoOptimize {
+				before := got.Clone()
+				res := optimizer.Optimize(ops, s.App, optimizer.Options{Settings: p.settings, Check: func(ops []m.Operation) error {
+					q := before.Clone()
+					for _, op := range ops {
+						if err := q.Apply(s.App, op); err != nil {
+							return err
+						}
+					}
+					return nil
+				}})
+				ops = res.Operations
+				s.Deviations = res.Deviations
+			}
+			s.Operations = ops
+		}
+		for _, op := range ops {
+			if err := got.Apply(k.App, op); err != nil {
+				if c := p.cutFor(s, k, err); c != nil {
+					return c, &Problem{Message: err.Error()}
+				}
+				file, off := n.Migration.File, op.Pos()
+				if s != nil {
+					file, off = "", -1
+				}
+				return nil, &Problem{File: file, Offset: off, Message: fmt.Sprintf("in the squashed graph, %s: %v", k, err),
+					Hint: "squash a shorter range (END before this point), or report this as a bug"}
+			}
+		}
+	}
+	if d := state.Diff(want, got); d != "" {
+		return nil, &Problem{Message: "the squashed history does not end in the original state:\n" + d, Hint: "this is a bug in djsquash; nothing was written"}
+	}
+	return nil, nil
+}
+
+// prepare is a squash's operations before optimizing: with --elide-data,
+// without the data operations.
+func (p *planner) prepare(s *Squash) []m.Operation {
+	if !p.opts.ElideData {
+		return s.Operations
+	}
+	var out []m.Operation
+	for _, op := range s.Operations {
+		switch x := op.(type) {
+		case *m.RunPython:
+			continue
+		case *m.RunSQL:
+			if len(x.StateOperations) == 0 {
+				continue
+			}
+		}
+		out = append(out, op)
+	}
+	return out
+}
+
+// cutFor finds, for an operation that names a model missing at its point
+// in the squashed graph, the migration of another range that renamed or
+// deleted it: cutting that range before it lets the operation run first.
+func (p *planner) cutFor(s *Squash, at m.Key, err error) *cut {
+	msg := err.Error()
+	var app, model string
+	for _, marker := range []string{" refers to ", "model "} {
+		if i := strings.Index(msg, marker); i >= 0 {
+			rest := msg[i+len(marker):]
+			target, _, _ := strings.Cut(rest, ",")
+			target, _, _ = strings.Cut(target, " ")
+			if a, mname, ok := strings.Cut(target, "."); ok {
+				app, model = a, strings.ToLower(mname)
+				break
+			}
+		}
+	}
+	if app == "" || app == at.App {
+		return nil
+	}
+	for _, mig := range p.ranges[app] {
+		for _, op := range mig.Operations {
+			switch x := op.(type) {
+			case *m.RenameModel:
+				if strings.ToLower(x.OldName) == model {
+					if _, done := p.cutBefore[mig.Key]; !done {
+						return &cut{key: mig.Key, reason: fmt.Sprintf("split before %s because it renames %s.%s, which %s still names by its old name", mig.Name, app, x.OldName, at)}
+					}
+				}
+			case *m.DeleteModel:
+				if strings.ToLower(x.Model) == model {
+					if _, done := p.cutBefore[mig.Key]; !done {
+						return &cut{key: mig.Key, reason: fmt.Sprintf("split before %s because it deletes %s.%s, which %s still needs", mig.Name, app, x.Model, at)}
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+var _ = python.Quote

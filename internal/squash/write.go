@@ -1,0 +1,106 @@
+package squash
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	m "github.com/djsquash/djsquash/internal/migration"
+	"github.com/djsquash/djsquash/internal/writer"
+)
+
+// write renders every squash and the max_migration.txt files to update.
+func (p *planner) write() {
+	apps := map[string]*appInfo{}
+	for _, a := range p.l.Apps {
+		apps[a.Label] = &appInfo{dir: a.MigrationsDir, module: a.Module}
+	}
+	for _, s := range p.plan.Squashes {
+		a := apps[s.App]
+		f := &writer.File{Replaces: s.Replaces, Initial: s.Initial, Atomic: true, Dependencies: s.Dependencies, Operations: s.Operations}
+		seen := map[*m.Migration]bool{}
+		for _, mig := range s.Migrations {
+			if !seen[mig] && mig.Source != nil {
+				seen[mig] = true
+				f.Sources = append(f.Sources, writer.Source{File: mig.Source, Module: a.module + "." + mig.Name})
+			}
+			if !mig.Atomic {
+				f.Atomic = false
+			}
+		}
+		res, err := writer.Write(f, writer.Options{Header: p.opts.Header, Style: p.opts.Style})
+		if err != nil {
+			p.problem("", -1, "this is a bug in djsquash", "writing %s.%s: %v", s.App, s.Name, err)
+			continue
+		}
+		s.Copied = res.Copied
+		s.Diagnostics = res.Diagnostics
+		s.Path = p.l.Rel(filepath.Join(a.dir, s.Name+".py"))
+		s.Data = p.dataFates(s, res)
+		p.plan.Files = append(p.plan.Files, File{Path: s.Path, Content: res.Src})
+	}
+	// django-linear-migrations: max_migration.txt names the app's latest
+	// migration, which is now the squash of its leaf.
+	for _, s := range p.plan.Squashes {
+		a := apps[s.App]
+		last := s.Migrations[len(s.Migrations)-1].Key
+		leaves := p.g.LeafNodes(s.App)
+		if len(leaves) != 1 || leaves[0] != last {
+			continue
+		}
+		path := filepath.Join(a.dir, "max_migration.txt")
+		old, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		if strings.TrimSpace(string(old)) == s.Name {
+			continue
+		}
+		p.plan.Files = append(p.plan.Files, File{Path: p.l.Rel(path), Old: old, Content: []byte(s.Name + "\n")})
+	}
+}
+
+type appInfo struct{ dir, module string }
+
+// dataFates says what happened to each RunPython and RunSQL of the range.
+func (p *planner) dataFates(s *Squash, res *writer.Result) []DataOp {
+	kept := map[m.Operation]bool{}
+	for _, op := range s.Operations {
+		kept[op] = true
+	}
+	imported := map[string]bool{}
+	for _, d := range res.Diagnostics {
+		if d.Code == writer.CodeNotCopied {
+			imported[d.File] = true
+		}
+	}
+	var out []DataOp
+	for _, mig := range s.Migrations {
+		for _, op := range mig.Operations {
+			var class string
+			switch op.(type) {
+			case *m.RunPython:
+				class = "RunPython"
+			case *m.RunSQL:
+				class = "RunSQL"
+			default:
+				continue
+			}
+			d := DataOp{Migration: mig.Key, Class: class, Offset: op.Pos()}
+			switch {
+			case !kept[op] && p.opts.ElideData:
+				d.Fate = "elided (--elide-data)"
+			case !kept[op]:
+				d.Fate = "elided"
+			case imported[mig.File] && class == "RunPython":
+				d.Fate = "imported from the original module"
+			case class == "RunPython":
+				d.Fate = "copied"
+			default:
+				d.Fate = "kept"
+			}
+			out = append(out, d)
+		}
+	}
+	return out
+}
