@@ -245,6 +245,13 @@ func (e *env) squash(ctx context.Context, args []string, f *squashFlags) error {
 	}
 	if !e.g.json {
 		printSquashSummary(e, rep)
+		if len(plan.Squashes) == 0 {
+			for _, sp := range rep.Splits {
+				fmt.Fprintf(e.stdout, "%s: %s\n", sp.App, sp.Reason)
+			}
+			fmt.Fprintln(e.stdout, "Nothing to squash: every range left is a single migration.")
+			return nil
+		}
 	}
 	if f.dryRun {
 		if !e.g.json {

@@ -241,16 +241,12 @@ func (g *Graph) report(m *migration.Migration, d migration.Dependency, code, msg
 // the inner one then fails with NodeNotFoundError "Unable to find
 // replacement node". So it works on some runs and not others.
 func (g *Graph) checkNested() {
-	// The loader before 6.0 applies squashes in load order: one that
-	// replaces a squash loaded before it finds that squash's node in place
-	// and removes it like any other. Only the reverse order fails.
-	order := map[Key]int{}
-	for i, m := range g.Replacements {
-		order[m.Key] = i
-	}
+	// The loader before 6.0 applies squashes in the order it met their
+	// files, which is a set's (hash-seeded, so arbitrary per process):
+	// when the outer squash comes first, the inner one's node is gone.
 	for _, m := range g.Replacements {
 		for _, r := range m.Replaces {
-			if inner := g.replacements[r.Key]; inner != nil && order[r.Key] > order[m.Key] {
+			if inner := g.replacements[r.Key]; inner != nil {
 				g.report(m, r, CodeNestedSquash,
 					fmt.Sprintf("%s replaces the squash %s: before Django 6.0 the loader may fail with \"Unable to find replacement node %s\", depending on the order it meets them", m.Key, r.Key, r.Key.Repr()),
 					fmt.Sprintf("list the migrations %s replaces instead of %s itself", r.Key, r.Key))

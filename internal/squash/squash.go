@@ -256,6 +256,21 @@ func (p *planner) chunk() []*chunk {
 			}
 		}
 		app, in := p.inRange[k]
+		if in && len(n.Migration.Replaces) > 0 {
+			// An existing squash stays as it is: Django before 6.0 meets
+			// squashes in an arbitrary order, and a squash replacing a
+			// squash then fails to load on some runs. The range goes on
+			// after it in a new squash.
+			in = false
+			if cur := open[app]; cur != nil {
+				p.plan.Splits = append(p.plan.Splits, Split{App: app, After: cur.migs[len(cur.migs)-1].Key,
+					Reason: fmt.Sprintf("split around %s because it is a squash itself: Django before 6.0 cannot load a squash of a squash reliably", k.Name)})
+			} else {
+				p.plan.Splits = append(p.plan.Splits, Split{App: app, After: k,
+					Reason: fmt.Sprintf("%s stays as it is because it is a squash itself: Django before 6.0 cannot load a squash of a squash reliably", k.Name)})
+			}
+			delete(open, app)
+		}
 		if !in {
 			c := newChunk(k.App, true)
 			if n.Migration != nil {
@@ -330,6 +345,9 @@ func (p *planner) squashes(chunks []*chunk) []*Squash {
 		byApp[c.app] = append(byApp[c.app], c)
 	}
 	for _, c := range chunks {
+		if len(c.migs) < 2 {
+			continue // a squash of one migration would only copy it
+		}
 		s := &Squash{App: c.app, Migrations: c.migs}
 		inChunk := map[m.Key]bool{}
 		for _, mig := range c.migs {
@@ -343,19 +361,10 @@ func (p *planner) squashes(chunks []*chunk) []*Squash {
 				s.Replaces = append(s.Replaces, k)
 			}
 		}
-		for i, mig := range c.migs {
-			// An existing squash: its originals (which databases record)
-			// and itself, so that the loader of every Django version
-			// removes both (see DEVELOPERS.md).
-			for _, r := range flatten(p.g, mig) {
-				addRep(r)
-			}
+		for _, mig := range c.migs {
 			addRep(mig.Key)
 			for _, d := range mig.Dependencies {
 				if d.Setting == "" && inChunk[d.Key] {
-					continue
-				}
-				if d.Setting == "" && d.App == c.app && i > 0 && p.replacedBy(d.Key, inChunk) {
 					continue
 				}
 				key := d.Setting + "|" + d.Key.String()
@@ -376,33 +385,6 @@ func (p *planner) squashes(chunks []*chunk) []*Squash {
 		out = append(out, s)
 	}
 	p.checkNames(out)
-	return out
-}
-
-// replacedBy reports a key that the chunk replaces through one of its
-// squashes.
-func (p *planner) replacedBy(k m.Key, inChunk map[m.Key]bool) bool {
-	for key := range inChunk {
-		if r := p.g.Replacement(key); r != nil {
-			for _, rk := range flatten(p.g, r) {
-				if rk == k {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-// flatten lists what a squash replaces, squashes in it expanded.
-func flatten(g *graph.Graph, mig *m.Migration) []m.Key {
-	var out []m.Key
-	for _, r := range mig.Replaces {
-		out = append(out, r.Key)
-		if inner := g.Replacement(r.Key); inner != nil && inner != mig {
-			out = append(out, flatten(g, inner)...)
-		}
-	}
 	return out
 }
 
@@ -435,23 +417,17 @@ func (p *planner) name(c *chunk, all []*chunk, appFirst bool) string {
 		}
 		return name
 	}
-	if appFirst && !strings.HasPrefix(first.Name, "0001_squashed") {
+	if appFirst {
 		return "0001_squashed_" + last.Name
 	}
 	return first.Name + "_squashed_" + last.Name
 }
 
-// checkNames refuses names that exist, and squashes that would load before
-// a squash they replace (the loader before Django 6.0 then fails).
+// checkNames refuses names that exist.
 func (p *planner) checkNames(out []*Squash) {
 	for _, s := range out {
 		if p.g.Node(m.Key{App: s.App, Name: s.Name}) != nil || p.exists(s) {
 			p.problem("", -1, "choose another --squashed-name", "migration %s.%s already exists", s.App, s.Name)
-		}
-		for _, r := range s.Replaces {
-			if p.g.Replacement(r) != nil && r.App == s.App && s.Name < r.Name {
-				p.problem("", -1, "choose a --squashed-name that sorts after it", "%s.%s would load before the squash %s it replaces, which Django before 6.0 cannot load", s.App, s.Name, r)
-			}
 		}
 	}
 }
