@@ -35,7 +35,11 @@ type Range struct {
 
 // Options configure a plan.
 type Options struct {
-	Ranges       []Range
+	Ranges []Range
+	// Shorten ends a range before its first migration that cannot be
+	// squashed (opaque or unreadable) instead of refusing, and leaves out
+	// apps where nothing is left: the whole-project squash.
+	Shorten      bool
 	NoOptimize   bool
 	ElideData    bool   // drop every RunPython and RunSQL (without state operations)
 	SquashedName string // --squashed-name
@@ -49,6 +53,8 @@ type Plan struct {
 	Splits   []Split
 	// Problems are reasons to write nothing.
 	Problems []Problem
+	// Skipped are what Options.Shorten left out, and why.
+	Skipped []Problem
 	// Files maps a path relative to the project root to its new content
 	// (squash files and max_migration.txt).
 	Files []File
@@ -121,6 +127,12 @@ type planner struct {
 	// cutBefore forces a new chunk at these migrations (found by the
 	// replay: a rename other apps' code still needs before it).
 	cutBefore map[m.Key]string
+	// want is the original history's end state; skip the operations of
+	// migrations outside every range that it could not replay (custom
+	// operations, histories Django itself is lenient with), which the new
+	// graph's replay skips too.
+	want *state.Project
+	skip map[m.Operation]bool
 }
 
 // Build plans the squash. It reads only: nothing is written.
@@ -128,7 +140,7 @@ func Build(l *project.Loaded, g *graph.Graph, opts Options) *Plan {
 	p := &planner{l: l, g: g, opts: opts, plan: &Plan{}, ranges: map[string][]*m.Migration{}, inRange: map[m.Key]string{},
 		cutBefore: map[m.Key]string{}}
 	p.settings = func(n string) (string, bool) { v, ok := l.Settings[n]; return v, ok }
-	if !p.selectRanges() {
+	if !p.selectRanges() || !p.replayOriginal() {
 		return p.plan
 	}
 	// Split where a replay shows it is needed, a bounded number of times.
@@ -152,6 +164,19 @@ func Build(l *project.Loaded, g *graph.Graph, opts Options) *Plan {
 	}
 	p.write()
 	return p.plan
+}
+
+// unsquashable says why a migration cannot be squashed, and where.
+func unsquashable(mig *m.Migration) (string, int) {
+	if mig.Unreadable {
+		return "it cannot be read (run djsquash check)", 0
+	}
+	for _, op := range mig.Operations {
+		if o, ok := op.(*m.Opaque); ok {
+			return fmt.Sprintf("%s cannot be squashed: %s", o.Name(), o.Reason), o.Pos()
+		}
+	}
+	return "", -1
 }
 
 func (p *planner) problem(file string, offset int, hint, format string, args ...any) {
@@ -195,16 +220,24 @@ func (p *planner) selectRanges() bool {
 			}
 			migs = migs[i:]
 		}
+		for i, mig := range migs {
+			why, pos := unsquashable(mig)
+			if why == "" {
+				continue
+			}
+			if p.opts.Shorten {
+				p.plan.Skipped = append(p.plan.Skipped, Problem{File: mig.File, Offset: pos,
+					Message: fmt.Sprintf("%s: range ends before %s: %s", r.App, mig.Name, why)})
+				migs = migs[:i]
+				break
+			}
+			p.problem(mig.File, pos, fmt.Sprintf("squash up to the migration before %s, or replace the operation with built-in ones", mig.Name),
+				"%s: %s", mig.Key, why)
+		}
+		if p.opts.Shorten && len(migs) < 2 {
+			continue
+		}
 		for _, mig := range migs {
-			if mig.Unreadable {
-				p.problem(mig.File, 0, "run djsquash check", "%s cannot be read", mig.Key)
-			}
-			for _, op := range mig.Operations {
-				if o, ok := op.(*m.Opaque); ok {
-					p.problem(mig.File, o.Pos(), fmt.Sprintf("squash up to the migration before %s, or replace the operation with built-in ones", mig.Name),
-						"%s: %s cannot be squashed: %s", mig.Key, o.Name(), o.Reason)
-				}
-			}
 			p.inRange[mig.Key] = r.App
 		}
 		p.ranges[r.App] = migs
@@ -453,17 +486,7 @@ type cut struct {
 // state with the original history's. On failure it may name a cut that
 // would fix it.
 func (p *planner) replay(squashes []*Squash) (*cut, *Problem) {
-	// The original history's end state.
-	want := state.New(p.settings)
-	for _, k := range p.g.Plan() {
-		if n := p.g.Node(k); n != nil && n.Migration != nil {
-			if err := want.ReplayPlan([]*m.Migration{n.Migration}); err != nil {
-				e := err.(*state.Error)
-				return nil, &Problem{File: e.File, Offset: e.Offset, Message: fmt.Sprintf("the original history does not replay: %s", e.Message),
-					Hint: "djsquash can only squash histories it can replay; run djsquash check"}
-			}
-		}
-	}
+	want := p.want
 	bySquash := map[m.Key]*Squash{}
 	var migs []*m.Migration
 	migs = append(migs, p.l.Migrations...)
@@ -515,6 +538,9 @@ func (p *planner) replay(squashes []*Squash) (*cut, *Problem) {
 			s.Operations = ops
 		}
 		for _, op := range ops {
+			if s == nil && p.skip[op] {
+				continue
+			}
 			if err := got.Apply(k.App, op); err != nil {
 				if c := p.cutFor(s, k, err); c != nil {
 					return c, &Problem{Message: err.Error()}
@@ -532,6 +558,62 @@ func (p *planner) replay(squashes []*Squash) (*cut, *Problem) {
 		return nil, &Problem{Message: "the squashed history does not end in the original state:\n" + d, Hint: "this is a bug in djsquash; nothing was written"}
 	}
 	return nil, nil
+}
+
+// replayOriginal replays the original history in Django's plan order.
+// An operation outside every range that does not replay is skipped (and
+// will be in the new graph too); one inside a range ends that range before
+// its migration (Options.Shorten) or refuses.
+func (p *planner) replayOriginal() bool {
+	p.want = state.New(p.settings)
+	p.skip = map[m.Operation]bool{}
+	failed := map[m.Key]string{}
+	for _, k := range p.g.Plan() {
+		n := p.g.Node(k)
+		if n == nil || n.Migration == nil {
+			continue
+		}
+		for _, op := range n.Migration.Operations {
+			if err := p.want.Apply(k.App, op); err != nil {
+				p.skip[op] = true
+				if _, ok := failed[k]; !ok {
+					failed[k] = fmt.Sprintf("%v", err)
+					if _, in := p.inRange[k]; in {
+						p.cutRange(n.Migration, op.Pos(), err)
+					}
+				}
+			}
+		}
+	}
+	return len(p.plan.Problems) == 0
+}
+
+// cutRange ends the range of mig's app before mig, or refuses.
+func (p *planner) cutRange(mig *m.Migration, pos int, err error) {
+	app := mig.App
+	why := fmt.Sprintf("djsquash cannot replay it: %v", err)
+	if !p.opts.Shorten {
+		p.problem(mig.File, pos, fmt.Sprintf("squash up to the migration before %s", mig.Name), "%s: %s", mig.Key, why)
+		return
+	}
+	migs := p.ranges[app]
+	for i, x := range migs {
+		if x.Key == mig.Key {
+			p.plan.Skipped = append(p.plan.Skipped, Problem{File: mig.File, Offset: pos, Message: fmt.Sprintf("%s: range ends before %s: %s", app, mig.Name, why)})
+			for _, y := range migs[i:] {
+				delete(p.inRange, y.Key)
+			}
+			migs = migs[:i]
+			break
+		}
+	}
+	if len(migs) < 2 {
+		for _, y := range migs {
+			delete(p.inRange, y.Key)
+		}
+		migs = nil
+	}
+	p.ranges[app] = migs
 }
 
 // prepare is a squash's operations before optimizing: with --elide-data,
