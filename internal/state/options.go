@@ -333,8 +333,8 @@ func sorted(s []string) []string {
 	return c
 }
 
-// Clone returns a deep copy of the state, to replay candidates from one
-// starting point.
+// Clone returns a copy of the state, to replay candidates from one
+// starting point. Models are copied when either side first changes them.
 func (p *Project) Clone() *Project {
 	c := &Project{Models: make(map[ModelKey]*Model, len(p.Models)), Settings: p.Settings}
 	if p.apps != nil {
@@ -344,23 +344,31 @@ func (p *Project) Clone() *Project {
 		}
 	}
 	for k, m := range p.Models {
-		n := *m
-		n.Fields = make([]*Field, len(m.Fields))
-		for i, f := range m.Fields {
-			g := *f
-			n.Fields[i] = &g
-		}
-		n.Options = make(map[string]python.Expr, len(m.Options))
-		for o, v := range m.Options {
-			n.Options[o] = v
-		}
-		n.Defs = make(map[string]python.Expr, len(m.Defs))
-		for d, v := range m.Defs {
-			n.Defs[d] = v
-		}
-		n.Indexes = slices.Clone(m.Indexes)
-		n.Constraints = slices.Clone(m.Constraints)
-		c.Models[k] = &n
+		c.Models[k] = m
 	}
+	// From now on both share every model: neither owns one.
+	p.owned = nil
 	return c
+}
+
+// clone copies a model deeply enough to change it: its fields, option
+// maps and name lists.
+func (m *Model) clone() *Model {
+	n := *m
+	n.Fields = make([]*Field, len(m.Fields))
+	for i, f := range m.Fields {
+		g := *f
+		n.Fields[i] = &g
+	}
+	n.Options = make(map[string]python.Expr, len(m.Options))
+	for o, v := range m.Options {
+		n.Options[o] = v
+	}
+	n.Defs = make(map[string]python.Expr, len(m.Defs))
+	for d, v := range m.Defs {
+		n.Defs[d] = v
+	}
+	n.Indexes = slices.Clone(m.Indexes)
+	n.Constraints = slices.Clone(m.Constraints)
+	return &n
 }

@@ -75,6 +75,7 @@ type Project struct {
 	// Settings resolves settings.X in relations (AUTH_USER_MODEL).
 	Settings migration.Settings
 	apps     map[string]bool // apps that have created a model
+	owned    map[*Model]bool // models not shared with a clone
 }
 
 // New returns an empty project state.
@@ -110,13 +111,30 @@ func (p *Project) ReplayPlan(migs []*migration.Migration) error {
 
 func key(app, model string) ModelKey { return ModelKey{App: app, Model: strings.ToLower(model)} }
 
-// model returns the model an operation names, or an error.
+// model returns the model an operation names, ready to change, or an
+// error.
 func (p *Project) model(app, name string) (*Model, error) {
-	m := p.Models[key(app, name)]
+	m := p.mutable(key(app, name))
 	if m == nil {
 		return nil, fmt.Errorf("model %s.%s does not exist at this point", app, name)
 	}
 	return m, nil
+}
+
+// mutable returns the model at k, copied first when it is shared with a
+// clone of the project (copy on write: Clone copies only the map).
+func (p *Project) mutable(k ModelKey) *Model {
+	m := p.Models[k]
+	if m == nil || p.owned[m] {
+		return m
+	}
+	c := m.clone()
+	p.Models[k] = c
+	if p.owned == nil {
+		p.owned = map[*Model]bool{}
+	}
+	p.owned[c] = true
+	return c
 }
 
 // Apply applies one operation of app's migration.
@@ -136,6 +154,10 @@ func (p *Project) Apply(app string, op migration.Operation) error {
 			m.Fields = append(m.Fields, p.newField(app, o.Model, f.Name, o.Op.Value(f.Value)))
 		}
 		p.Models[k] = m
+		if p.owned == nil {
+			p.owned = map[*Model]bool{}
+		}
+		p.owned[m] = true
 		if p.apps == nil {
 			p.apps = map[string]bool{}
 		}
@@ -221,12 +243,14 @@ func (p *Project) Apply(app string, op migration.Operation) error {
 		// Every relation to the old name now points at the new one, in
 		// its expression too, as Django's state clones the field.
 		old, nw := key(app, o.OldName).String(), key(app, o.NewName).String()
-		for _, other := range p.Models {
+		for mk, other := range p.Models {
 			for i, f := range other.Fields {
 				to, through := f.To == old, f.Through == old
 				if !to && !through {
 					continue
 				}
+				other = p.mutable(mk)
+				f = other.Fields[i]
 				if v, ok := migration.Retarget(f.Value, to, through, nw); ok {
 					f = &Field{Name: f.Name, Value: v, To: f.To, Through: f.Through}
 					other.Fields[i] = f

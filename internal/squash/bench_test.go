@@ -1,0 +1,65 @@
+package squash
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/djsquash/djsquash/internal/graph"
+	"github.com/djsquash/djsquash/internal/project"
+	"github.com/djsquash/djsquash/internal/synth"
+)
+
+func synthProject(tb testing.TB, n int) (*project.Loaded, *graph.Graph, []Range) {
+	tb.Helper()
+	dir := tb.TempDir()
+	if _, err := synth.Generate(dir, synth.Options{Seed: 7, Apps: 20, Migrations: n, DataEvery: 10}); err != nil {
+		tb.Fatal(err)
+	}
+	l, err := project.Load(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	g := graph.Build(l.Migrations, graph.Options{Apps: l.AppLabels()})
+	var ranges []Range
+	for _, a := range l.Apps {
+		ranges = append(ranges, Range{App: a.Label})
+	}
+	return l, g, ranges
+}
+
+// TestSquashSynthetic: a whole-project squash of a synthetic history plans
+// without problems (the replay validates every operation and the end
+// state) and replaces most migrations.
+func TestSquashSynthetic(t *testing.T) {
+	l, g, ranges := synthProject(t, 1000)
+	plan := Build(l, g, Options{Ranges: ranges, Shorten: true})
+	if len(plan.Problems) > 0 {
+		t.Fatalf("problems: %+v", plan.Problems[0])
+	}
+	replaced, before, after := 0, 0, 0
+	for _, s := range plan.Squashes {
+		replaced += len(s.Replaces)
+		before += s.Before
+		after += len(s.Operations)
+	}
+	t.Logf("1,000 migrations: %d replaced by %d squashes (%d splits); operations %d -> %d", replaced, len(plan.Squashes), len(plan.Splits), before, after)
+	if replaced < 500 || after >= before {
+		t.Errorf("replaced %d migrations, operations %d -> %d", replaced, before, after)
+	}
+}
+
+// BenchmarkSquashPlan: the whole-project plan (chunks, optimized
+// operations, the validating replay, every file rendered) of 100, 1,000
+// and 10,000 migrations in 20 apps.
+func BenchmarkSquashPlan(b *testing.B) {
+	for _, n := range []int{100, 1000, 10000} {
+		l, g, ranges := synthProject(b, n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if plan := Build(l, g, Options{Ranges: ranges, Shorten: true}); len(plan.Problems) > 0 {
+					b.Fatal(plan.Problems[0].Message)
+				}
+			}
+		})
+	}
+}
