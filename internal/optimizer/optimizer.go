@@ -72,6 +72,20 @@ type optimizer struct {
 	// inside its source wrapper: the same field is asked about in every
 	// pass.
 	fields map[python.Expr]m.FieldInfo
+	// memo holds reduce()'s answer per pair: the outer loop rescans the
+	// same pairs after every reduction, and operations never change.
+	memo map[[2]m.Operation]verdict
+}
+
+// reduceMemo is reduce, remembered.
+func (o *optimizer) reduceMemo(a, b m.Operation) verdict {
+	k := [2]m.Operation{a, b}
+	if v, ok := o.memo[k]; ok {
+		return v
+	}
+	v := o.reduce(a, b)
+	o.memo[k] = v
+	return v
 }
 
 // field is migration.ReadField, cached.
@@ -128,15 +142,17 @@ func run(ops []m.Operation, app string, settings m.Settings, barriers, django52 
 	if settings == nil {
 		settings = m.DefaultSettings
 	}
-	o := &optimizer{app: app, settings: settings, deviations: map[Deviation]bool{}, django52: django52, barriers: barriers, fields: map[python.Expr]m.FieldInfo{}}
+	o := &optimizer{app: app, settings: settings, deviations: map[Deviation]bool{}, django52: django52, barriers: barriers, fields: map[python.Expr]m.FieldInfo{}, memo: map[[2]m.Operation]verdict{}}
 	r := Result{}
+	var stops []int
+	valid := 0
 	for {
-		next, changed := o.inner(ops)
+		next, changed, at, newStops := o.inner(ops, stops, valid)
 		r.Iterations++
 		if !changed {
 			break
 		}
-		ops = next
+		ops, stops, valid = next, newStops, at
 	}
 	r.Operations = ops
 	for _, d := range []Deviation{LeftThroughRename, RightThroughRename, SelfReferenceRename} {
@@ -151,14 +167,26 @@ func run(ops []m.Operation, app string, settings m.Settings, barriers, django52 
 // reduction. Every reduction changes the list (Django's loop compares
 // lists of objects by identity, and a reduction always drops or replaces
 // one), so changed is exactly "a reduction happened".
-func (o *optimizer) inner(ops []m.Operation) ([]m.Operation, bool) {
+func (o *optimizer) inner(ops []m.Operation, prevStops []int, valid int) ([]m.Operation, bool, int, []int) {
+	// stops[i] is where op i's scan ended without a reduction: the
+	// position it broke at, or len(ops). A pass ends at the first
+	// reduction, at position at; the operations before at are the same in
+	// the next pass, so a scan of theirs that ended before at ends the
+	// same way again and is not repeated (Django repeats it).
+	stops := make([]int, 0, len(ops))
 	out := make([]m.Operation, 0, len(ops))
 	for i, op := range ops {
+		if i < valid && prevStops[i] < valid {
+			out = append(out, op)
+			stops = append(stops, prevStops[i])
+			continue
+		}
 		right := true
 		appended := false
+		stop := len(ops)
 		for j := i + 1; j < len(ops); j++ {
 			other := ops[j]
-			v := o.reduce(op, other)
+			v := o.reduceMemo(op, other)
 			if v.list {
 				between := ops[i+1 : j]
 				// The result takes other's place: what it keeps of op
@@ -181,8 +209,9 @@ func (o *optimizer) inner(ops []m.Operation) ([]m.Operation, bool) {
 				}
 				if !appended {
 					out = append(out, ops[j+1:]...)
-					return out, true
+					return out, true, i, stops
 				}
+				stop = j
 				break
 			}
 			if !v.through {
@@ -190,6 +219,7 @@ func (o *optimizer) inner(ops []m.Operation) ([]m.Operation, bool) {
 				// Past an operation that never reduces through anything,
 				// no left reduction can reach further either: stop.
 				if hardBarrier(other) {
+					stop = j
 					break
 				}
 			}
@@ -197,8 +227,9 @@ func (o *optimizer) inner(ops []m.Operation) ([]m.Operation, bool) {
 		if !appended {
 			out = append(out, op)
 		}
+		stops = append(stops, stop)
 	}
-	return out, false
+	return out, false, 0, stops
 }
 
 // hardBarrier reports an operation whose reduce() never answers True, so
@@ -221,7 +252,7 @@ func hardBarrier(op m.Operation) bool {
 // and, our barrier, must not refer to a name other renames.
 func (o *optimizer) canLeft(between []m.Operation, other m.Operation) bool {
 	for _, b := range between {
-		if v := o.reduce(b, other); v.list || !v.through {
+		if v := o.reduceMemo(b, other); v.list || !v.through {
 			return false
 		}
 	}

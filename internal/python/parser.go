@@ -17,12 +17,15 @@ func ParseFile(filename string, src []byte) (*File, []diag.Diagnostic) {
 	f.Body = p.fileBody()
 	f.Comments = p.sc.comments
 	ds := append(p.sc.diags, p.diags...)
-	lines := diag.NewLines(src)
-	for i := range ds {
-		ds[i].File = filename
-		lines.Locate(&ds[i])
+	if len(ds) > 0 {
+		// The line table only when there is something to report.
+		lines := diag.NewLines(src)
+		for i := range ds {
+			ds[i].File = filename
+			lines.Locate(&ds[i])
+		}
+		diag.Sort(ds)
 	}
-	diag.Sort(ds)
 	return f, ds
 }
 

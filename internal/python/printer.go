@@ -36,6 +36,44 @@ func (n pnode) hasMultiline() bool {
 	return false
 }
 
+// fits reports whether n printed flat takes at most room bytes on one line.
+func (n pnode) fits(room int) bool { return n.width(room) >= 0 }
+
+// width is the length of n printed flat, or -1 when it exceeds room or
+// holds a line break: it stops as soon as it knows, so laying out a long
+// list does not print it whole at every level.
+func (n pnode) width(room int) int {
+	w := len(n.prefix)
+	if n.head == "" {
+		if strings.ContainsAny(n.atom, "\n\r") {
+			return -1
+		}
+		w += len(n.atom)
+		if w > room {
+			return -1
+		}
+		return w
+	}
+	w += len(n.head) + len(n.tail)
+	if n.literal && n.head == "(" && len(n.items) == 1 {
+		w++ // a one-element tuple's comma
+	}
+	if len(n.items) > 1 {
+		w += 2 * (len(n.items) - 1)
+	}
+	if w > room {
+		return -1
+	}
+	for _, it := range n.items {
+		iw := it.width(room - w)
+		if iw < 0 {
+			return -1
+		}
+		w += iw
+	}
+	return w
+}
+
 func (n pnode) flat() string {
 	if n.head == "" {
 		return n.prefix + n.atom
@@ -58,12 +96,8 @@ func (n pnode) flat() string {
 // for a literal) one item per line with a trailing comma.
 func (n pnode) lines(indent int, trailer string) []string {
 	pad := strings.Repeat(" ", indent)
-	flat := n.flat()
-	if n.head == "" || (!n.magic && indent+len(flat)+len(trailer) <= LineLength && !strings.Contains(flat, "\n")) {
-		return []string{pad + flat + trailer}
-	}
-	if len(n.items) == 0 {
-		return []string{pad + flat + trailer}
+	if n.head == "" || len(n.items) == 0 || !n.magic && n.fits(LineLength-indent-len(trailer)) {
+		return []string{pad + n.flat() + trailer}
 	}
 	out := []string{pad + n.prefix + n.head}
 	// Black adds a trailing comma only when it splits on commas: a lone
@@ -77,12 +111,23 @@ func (n pnode) lines(indent int, trailer string) []string {
 		return append(out, pad+n.tail+trailer)
 	}
 	if !n.literal && !n.magic {
-		parts := make([]string, len(n.items))
-		for i, it := range n.items {
-			parts[i] = it.flat()
+		// The arguments on one line, when they fit.
+		room := LineLength - indent - 4 - 2*(len(n.items)-1)
+		fit := true
+		for _, it := range n.items {
+			w := it.width(room)
+			if w < 0 {
+				fit = false
+				break
+			}
+			room -= w
 		}
-		if body := strings.Join(parts, ", "); indent+4+len(body) <= LineLength && !strings.Contains(body, "\n") {
-			out = append(out, pad+"    "+body)
+		if fit {
+			parts := make([]string, len(n.items))
+			for i, it := range n.items {
+				parts[i] = it.flat()
+			}
+			out = append(out, pad+"    "+strings.Join(parts, ", "))
 			return append(out, pad+n.tail+trailer)
 		}
 	}

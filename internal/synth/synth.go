@@ -176,6 +176,9 @@ func (g *gen) newField(a *app, m *mig, allowFK bool) *field {
 				f.args["null"] = "True"
 				f.args["blank"] = "True"
 				f.args["on_delete"] = "django.db.models.deletion.SET_NULL"
+				// No reverse accessor: two foreign keys of one model to
+				// another would clash (fields.E304).
+				f.args["related_name"] = `"+"`
 				if target.app != a.label {
 					ta := g.app(target.app)
 					m.deps[ta.label+"."+ta.migs[len(ta.migs)-1]] = true

@@ -26,8 +26,44 @@ func lines(s string) []string {
 	return l
 }
 
-// edits is Myers' shortest edit script from a to b.
+// edits is the shortest edit script from a to b: common lines at both ends
+// kept as they are, Myers' algorithm on what is left between (its trace
+// grows with the square of the differences, so a new file is all
+// additions without it).
 func edits(a, b []string) []op {
+	pre := 0
+	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
+		pre++
+	}
+	suf := 0
+	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
+		suf++
+	}
+	var out []op
+	for _, l := range a[:pre] {
+		out = append(out, op{' ', l})
+	}
+	ma, mb := a[pre:len(a)-suf], b[pre:len(b)-suf]
+	switch {
+	case len(ma) == 0:
+		for _, l := range mb {
+			out = append(out, op{'+', l})
+		}
+	case len(mb) == 0:
+		for _, l := range ma {
+			out = append(out, op{'-', l})
+		}
+	default:
+		out = append(out, myers(ma, mb)...)
+	}
+	for _, l := range a[len(a)-suf:] {
+		out = append(out, op{' ', l})
+	}
+	return out
+}
+
+// myers is Myers' O(ND) shortest edit script from a to b.
+func myers(a, b []string) []op {
 	n, m := len(a), len(b)
 	max := n + m
 	v := make([]int, 2*max+2)
