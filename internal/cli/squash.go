@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -277,7 +276,7 @@ func (e *env) squash(ctx context.Context, args []string, f *squashFlags) error {
 		return nil
 	}
 	if !f.yes && isTTY(e.stdout) {
-		if isTTYReader(e.stdin) {
+		if isTTY(e.stdin) {
 			fmt.Fprintf(e.stdout, "Write %s? [y/N] ", plural(len(plan.Files), "file", "files"))
 			answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
 			if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
@@ -469,13 +468,4 @@ func writeAll(root string, files []squash.File) error {
 		}
 	}
 	return nil
-}
-
-func isTTYReader(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -152,9 +152,9 @@ func printStatus(w io.Writer, r *status.Report, verbose bool) {
 	}
 }
 
-// isTTY reports whether w is a terminal.
-func isTTY(w io.Writer) bool {
-	f, ok := w.(*os.File)
+// isTTY reports whether a stream (stdin, stdout, stderr) is a terminal.
+func isTTY(stream any) bool {
+	f, ok := stream.(*os.File)
 	if !ok {
 		return false
 	}

@@ -230,3 +230,91 @@ func SetName(e python.Expr, name string) (python.Expr, bool) {
 	}
 	return python.NewCall(python.InSource(src, c.Func), args, kws...), seen
 }
+
+// Together reads a unique_together/index_together value as Django's
+// normalize_together leaves it: a list of field-name groups. It reports
+// false when the value is not literal. None, set() and empty displays are
+// no groups.
+func Together(e python.Expr) ([][]string, bool) {
+	if e == nil {
+		return nil, true
+	}
+	if c, ok := python.Unwrap(e).(*python.Constant); ok && c.Kind == python.NoneConst {
+		return nil, true
+	}
+	if c, ok := python.Unwrap(e).(*python.Call); ok && len(c.Args) == 0 && len(c.Keywords) == 0 {
+		if n, ok := python.Unwrap(c.Func).(*python.Name); ok && (n.ID == "set" || n.ID == "tuple" || n.ID == "list") {
+			return nil, true
+		}
+	}
+	elts, ok := displayItems(e)
+	if !ok {
+		return nil, false
+	}
+	if len(elts) == 0 {
+		return nil, true
+	}
+	// A flat tuple/list of names is one group (not for a set, which
+	// normalize_together returns as it is).
+	if _, isSet := python.Unwrap(e).(*python.Set); !isSet {
+		if _, ok := literalStr(elts[0]); ok {
+			g, ok := literalStrs(elts)
+			return [][]string{g}, ok
+		}
+	}
+	var out [][]string
+	for _, el := range elts {
+		if s, ok := literalStr(el); ok {
+			// Django iterates the string: its characters.
+			var g []string
+			for _, r := range s {
+				g = append(g, string(r))
+			}
+			out = append(out, g)
+			continue
+		}
+		inner, ok := displayItems(el)
+		if !ok {
+			return nil, false
+		}
+		g, ok := literalStrs(inner)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, g)
+	}
+	return out, true
+}
+
+// displayItems returns the items of a list, tuple or set display.
+func displayItems(e python.Expr) ([]python.Expr, bool) {
+	switch v := python.Unwrap(e).(type) {
+	case *python.List:
+		return v.Elts, true
+	case *python.Tuple:
+		return v.Elts, true
+	case *python.Set:
+		return v.Elts, true
+	}
+	return nil, false
+}
+
+func literalStr(e python.Expr) (string, bool) {
+	c, ok := python.Unwrap(e).(*python.Constant)
+	if !ok || c.Kind != python.Str {
+		return "", false
+	}
+	return c.Value, true
+}
+
+func literalStrs(elts []python.Expr) ([]string, bool) {
+	out := make([]string, 0, len(elts))
+	for _, e := range elts {
+		s, ok := literalStr(e)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, s)
+	}
+	return out, true
+}

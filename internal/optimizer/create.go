@@ -108,7 +108,7 @@ func truthy(e python.Expr) bool {
 	case *python.Dict:
 		return len(v.Keys) > 0
 	case *python.Call:
-		groups, ok := together(v)
+		groups, ok := m.Together(v)
 		return !ok || len(groups) > 0
 	}
 	return true
@@ -139,7 +139,7 @@ func normalizedTogether(op m.Op, value python.Expr) (python.Expr, bool) {
 	if !truthy(value) {
 		return op.Value(value), true
 	}
-	groups, ok := together(value)
+	groups, ok := m.Together(value)
 	if !ok {
 		return nil, false
 	}
@@ -300,7 +300,7 @@ func (o *optimizer) reduceCreateModel(c *m.CreateModel, b m.Operation) (verdict,
 					if !truthy(v) {
 						continue
 					}
-					groups, ok := together(v)
+					groups, ok := m.Together(v)
 					if !ok {
 						return false
 					}
@@ -334,7 +334,7 @@ func (o *optimizer) reduceCreateModel(c *m.CreateModel, b m.Operation) (verdict,
 					if !truthy(v) {
 						continue
 					}
-					groups, ok := together(v)
+					groups, ok := m.Together(v)
 					if !ok {
 						return false
 					}

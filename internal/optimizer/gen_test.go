@@ -71,20 +71,7 @@ func (g *gen) newField(m *gmodel) gfield {
 
 // pinned reports a field named by an option, index or constraint.
 func (m *gmodel) pinned(name string) bool {
-	if slices.Contains(m.unique, name) {
-		return true
-	}
-	for _, fs := range m.indexes {
-		if slices.Contains(fs, name) {
-			return true
-		}
-	}
-	for _, fs := range m.constraints {
-		if slices.Contains(fs, name) {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(m.unique, name) || m.pinnedByIndex(name)
 }
 
 func (g *gen) referenced(name string) bool {

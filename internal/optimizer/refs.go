@@ -136,7 +136,7 @@ func (o *optimizer) fieldOpRefField(opModel, opField string, value python.Expr, 
 // togetherRefs is AlterTogetherOptionOperation's test: an empty value
 // refers to every field.
 func togetherRefs(value python.Expr, name string) bool {
-	groups, ok := together(value)
+	groups, ok := m.Together(value)
 	if !ok {
 		return true
 	}
@@ -183,61 +183,6 @@ func elements(e python.Expr) ([]python.Expr, bool) {
 		return v.Elts, true
 	}
 	return nil, false
-}
-
-// together reads a unique_together/index_together value as Django's
-// normalize_together leaves it: a list of field-name groups. It reports
-// false when the value is not literal. None, set() and empty displays are
-// no groups.
-func together(e python.Expr) ([][]string, bool) {
-	if e == nil {
-		return nil, true
-	}
-	if c, ok := python.Unwrap(e).(*python.Constant); ok && c.Kind == python.NoneConst {
-		return nil, true
-	}
-	if c, ok := python.Unwrap(e).(*python.Call); ok && len(c.Args) == 0 && len(c.Keywords) == 0 {
-		if n, ok := python.Unwrap(c.Func).(*python.Name); ok && (n.ID == "set" || n.ID == "tuple" || n.ID == "list") {
-			return nil, true
-		}
-	}
-	elts, ok := elements(e)
-	if !ok {
-		return nil, false
-	}
-	if len(elts) == 0 {
-		return nil, true
-	}
-	// A flat tuple/list of names is one group (not for a set, which
-	// normalize_together returns as it is).
-	if _, isSet := python.Unwrap(e).(*python.Set); !isSet {
-		if _, ok := strConst(elts[0]); ok {
-			g, ok := strs(elts)
-			return [][]string{g}, ok
-		}
-	}
-	var out [][]string
-	for _, el := range elts {
-		if s, ok := strConst(el); ok {
-			// Django iterates the string: its characters.
-			var g []string
-			for _, r := range s {
-				g = append(g, string(r))
-			}
-			out = append(out, g)
-			continue
-		}
-		inner, ok := elements(el)
-		if !ok {
-			return nil, false
-		}
-		g, ok := strs(inner)
-		if !ok {
-			return nil, false
-		}
-		out = append(out, g)
-	}
-	return out, true
 }
 
 func strConst(e python.Expr) (string, bool) {

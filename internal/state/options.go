@@ -71,7 +71,7 @@ func (m *Model) alterOptions(op migration.Operation) error {
 // alterTogether sets unique_together or index_together, checking that the
 // fields it names exist.
 func (m *Model) alterTogether(option string, v python.Expr) error {
-	groups, ok := Together(v)
+	groups, ok := migration.Together(v)
 	if ok {
 		for _, g := range groups {
 			for _, f := range g {
@@ -88,7 +88,7 @@ func (m *Model) alterTogether(option string, v python.Expr) error {
 // usedBy names the option that refers to a field, or "".
 func (m *Model) usedBy(field string) string {
 	for _, option := range []string{"unique_together", "index_together"} {
-		groups, _ := Together(m.Options[option])
+		groups, _ := migration.Together(m.Options[option])
 		for _, g := range groups {
 			if slices.Contains(g, field) {
 				return option
@@ -107,7 +107,7 @@ func (m *Model) usedBy(field string) string {
 // would no longer render) but its optimizer renames.
 func (m *Model) renameInOptions(old, new string) {
 	for _, option := range []string{"unique_together", "index_together"} {
-		groups, ok := Together(m.Options[option])
+		groups, ok := migration.Together(m.Options[option])
 		if !ok || len(groups) == 0 {
 			continue
 		}
@@ -140,68 +140,6 @@ func strValue(e python.Expr) (string, bool) {
 	return c.Value, true
 }
 
-// Together reads a unique_together/index_together value as Django's
-// normalize_together does: groups of field names. It reports false when the
-// value is not literal; None and empty values are no groups.
-func Together(e python.Expr) ([][]string, bool) {
-	if e == nil {
-		return nil, true
-	}
-	var elts []python.Expr
-	isSet := false
-	switch v := python.Unwrap(e).(type) {
-	case *python.Constant:
-		return nil, v.Kind == python.NoneConst
-	case *python.Call:
-		n, ok := python.Unwrap(v.Func).(*python.Name)
-		return nil, ok && len(v.Args) == 0 && len(v.Keywords) == 0 && (n.ID == "set" || n.ID == "tuple" || n.ID == "list")
-	case *python.List:
-		elts = v.Elts
-	case *python.Tuple:
-		elts = v.Elts
-	case *python.Set:
-		elts, isSet = v.Elts, true
-	default:
-		return nil, false
-	}
-	if len(elts) == 0 {
-		return nil, true
-	}
-	names := func(es []python.Expr) ([]string, bool) {
-		var out []string
-		for _, e := range es {
-			s, ok := strValue(e)
-			if !ok {
-				return nil, false
-			}
-			out = append(out, s)
-		}
-		return out, true
-	}
-	if _, ok := strValue(elts[0]); ok && !isSet {
-		g, ok := names(elts)
-		return [][]string{g}, ok
-	}
-	var out [][]string
-	for _, el := range elts {
-		var inner []python.Expr
-		switch v := python.Unwrap(el).(type) {
-		case *python.List:
-			inner = v.Elts
-		case *python.Tuple:
-			inner = v.Elts
-		default:
-			return nil, false
-		}
-		g, ok := names(inner)
-		if !ok {
-			return nil, false
-		}
-		out = append(out, g)
-	}
-	return out, true
-}
-
 // Text is the canonical text of a state value: one line, as the printer
 // lays it out; together options as sorted groups.
 func Text(e python.Expr) string {
@@ -232,7 +170,7 @@ func (p *Project) Dump() map[string]ModelDump {
 		}
 		for k, v := range m.Options {
 			if k == "unique_together" || k == "index_together" {
-				if groups, ok := Together(v); ok {
+				if groups, ok := migration.Together(v); ok {
 					var gs []string
 					for _, g := range groups {
 						gs = append(gs, "("+strings.Join(g, ", ")+")")

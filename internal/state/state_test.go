@@ -60,7 +60,7 @@ func (p *Project) dump(apps map[string]bool) map[string]dump {
 			Options: map[string]any{}, Managers: []string{}}
 		for k, v := range m.Options {
 			if k == "unique_together" || k == "index_together" {
-				groups, _ := Together(v)
+				groups, _ := migration.Together(v)
 				if len(groups) == 0 {
 					continue
 				}

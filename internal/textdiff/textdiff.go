@@ -26,19 +26,18 @@ func lines(s string) []string {
 	return l
 }
 
-// edits is the shortest edit script from a to b: common lines at both ends
-// kept as they are, Myers' algorithm on what is left between (its trace
-// grows with the square of the differences, so a new file is all
-// additions without it).
+// edits is the shortest edit script from a to b: the common head kept as
+// it is (Myers' algorithm would follow it anyway), Myers' algorithm on the
+// rest, except when one side is empty by then: its trace grows with the
+// square of the differences, so a new file is all additions without it.
+// (Cutting the common tail too would change which of several equally short
+// scripts comes out, and GNU diff's choice is the one people read.)
 func edits(a, b []string) []op {
 	pre := 0
 	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
 		pre++
 	}
 	suf := 0
-	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
-		suf++
-	}
 	var out []op
 	for _, l := range a[:pre] {
 		out = append(out, op{' ', l})
