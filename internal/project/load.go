@@ -127,15 +127,23 @@ func (l *Loaded) Rel(path string) string {
 // Locate fills in line:col of diagnostics about migration files (as the
 // graph reports them, with offsets only).
 func (l *Loaded) Locate(ds []diag.Diagnostic) {
-	srcs := map[string][]byte{}
+	want := map[string]*diag.Lines{}
+	for _, d := range ds {
+		if d.Offset >= 0 && d.Line == 0 {
+			want[d.File] = nil
+		}
+	}
+	if len(want) == 0 {
+		return
+	}
 	for _, m := range l.Migrations {
-		if m.Source != nil {
-			srcs[m.File] = m.Source.Src
+		if _, ok := want[m.File]; ok && m.Source != nil {
+			want[m.File] = diag.NewLines(m.Source.Src)
 		}
 	}
 	for i := range ds {
-		if src, ok := srcs[ds[i].File]; ok && ds[i].Offset >= 0 && ds[i].Line == 0 {
-			diag.NewLines(src).Locate(&ds[i])
+		if lines := want[ds[i].File]; lines != nil && ds[i].Offset >= 0 && ds[i].Line == 0 {
+			lines.Locate(&ds[i])
 		}
 	}
 }

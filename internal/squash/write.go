@@ -41,10 +41,15 @@ func (p *planner) write() {
 	}
 	// django-linear-migrations: max_migration.txt names the app's latest
 	// migration, which is now the squash of its leaf.
+	leavesOf := map[string][]m.Key{}
 	for _, s := range p.plan.Squashes {
 		a := apps[s.App]
 		last := s.Migrations[len(s.Migrations)-1].Key
-		leaves := p.g.LeafNodes(s.App)
+		leaves, ok := leavesOf[s.App]
+		if !ok {
+			leaves = p.g.LeafNodes(s.App)
+			leavesOf[s.App] = leaves
+		}
 		if len(leaves) != 1 || leaves[0] != last {
 			continue
 		}
