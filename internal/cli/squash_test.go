@@ -182,3 +182,33 @@ func mustGlob(t *testing.T, pattern string) []string {
 	}
 	return files
 }
+
+// TestSquashKeepsMaxMigration: django-linear-migrations' max_migration.txt
+// names the squash of the app's leaf after squashing, and nothing is
+// written when the plan is refused.
+func TestSquashKeepsMaxMigration(t *testing.T) {
+	src, _ := filepath.Abs("../../examples/bookshop")
+	dir := filepath.Join(t.TempDir(), "bookshop")
+	if err := djangotest.CopyTree(src, dir); err != nil {
+		t.Fatal(err)
+	}
+	max := filepath.Join(dir, "accounts", "migrations", "max_migration.txt")
+	if err := os.WriteFile(max, []byte("0008_normalise_countries\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A refused plan writes nothing: an unknown end migration.
+	if code, _, _ := run(t, "--project", dir, "squash", "accounts", "0099", "--yes"); code == ExitOK {
+		t.Fatal("squash with a missing END succeeded")
+	}
+	if got, _ := os.ReadFile(max); string(got) != "0008_normalise_countries\n" {
+		t.Fatalf("max_migration.txt changed by a refused squash: %q", got)
+	}
+	squashProject(t, dir, "accounts")
+	got, _ := os.ReadFile(max)
+	if string(got) != "0001_squashed_0008_normalise_countries\n" {
+		t.Errorf("max_migration.txt = %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "accounts", "migrations", "0001_squashed_0008_normalise_countries.py")); err != nil {
+		t.Error(err)
+	}
+}
