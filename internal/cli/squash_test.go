@@ -10,6 +10,7 @@ import (
 
 	"github.com/djsquash/djsquash/internal/djangotest"
 	"github.com/djsquash/djsquash/internal/migration"
+	"github.com/djsquash/djsquash/internal/synth"
 )
 
 // squashProject runs djsquash squash (whole project) in dir, writing.
@@ -29,9 +30,11 @@ type squashScenario struct {
 	rows    string   // a COUNT(*) query over rows data migrations create
 }
 
-// TestSquashMigrates: the whole-project squash of the example and of the
+// TestSquashMigrates: the whole-project squash of the example, of the
 // mixed fixture (an existing squash inside the range, clashing RunPython
-// names, a cross-app cycle through a rename), on real Django and each
+// names, a cross-app cycle through a rename) and of a generated project
+// (three apps, 150 migrations, cross-app keys, data migrations whose
+// helpers clash), on real Django and each
 // engine: (1) a fresh database migrates with it to the original history's
 // schema, with the rows the data migrations create; (2) a database migrated
 // with the originals applies nothing new and shows the squashes applied;
@@ -40,9 +43,14 @@ type squashScenario struct {
 func TestSquashMigrates(t *testing.T) {
 	example, _ := filepath.Abs("../../examples/bookshop")
 	mixed, _ := filepath.Abs("testdata/cases/squash_mixed/project")
+	synthetic := filepath.Join(t.TempDir(), "synthetic")
+	if _, err := synth.Generate(synthetic, synth.Options{Seed: 11, Apps: 3, Migrations: 150, DataEvery: 8}); err != nil {
+		t.Fatal(err)
+	}
 	scenarios := map[string]squashScenario{
-		"example": {example, []string{"catalog", "0012"}, "SELECT COUNT(*) FROM catalog_category"},
-		"mixed":   {mixed, []string{"library", "0003_more"}, "SELECT COUNT(*) FROM library_rack WHERE code <> ''"},
+		"example":   {example, []string{"catalog", "0012"}, "SELECT COUNT(*) FROM catalog_category"},
+		"mixed":     {mixed, []string{"library", "0003_more"}, "SELECT COUNT(*) FROM library_rack WHERE code <> ''"},
+		"synthetic": {synthetic, []string{"app01", "0005"}, "SELECT 1"},
 	}
 	type combo struct {
 		v      djangotest.Version
@@ -54,10 +62,10 @@ func TestSquashMigrates(t *testing.T) {
 			combos = append(combos, combo{v, e})
 		}
 	}
-	for _, name := range []string{"example", "mixed"} {
+	for _, name := range []string{"example", "mixed", "synthetic"} {
 		sc := scenarios[name]
 		for _, c := range combos {
-			if name == "mixed" && c.engine != djangotest.SQLite && c.v != "5.2" {
+			if name != "example" && c.engine != djangotest.SQLite && c.v != "5.2" {
 				continue // the example covers every engine on every version; keep CI short
 			}
 			t.Run(fmt.Sprintf("%s/django%s_%s", name, c.v, c.engine), func(t *testing.T) {

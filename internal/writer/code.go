@@ -20,6 +20,7 @@ const (
 // those whose names clash.
 type copier struct {
 	modules map[*python.File]*module
+	sources map[*python.File]string // module names; scopes are read on first use
 	imports map[string]bool
 	copies  map[*binding]*copied
 	order   []*copied
@@ -40,8 +41,19 @@ type copied struct {
 	done    bool
 }
 
+// module returns a source file's scope, read the first time it is needed:
+// a squash of hundreds of migrations uses code from a few.
+func (c *copier) module(f *python.File) *module {
+	if m := c.modules[f]; m != nil {
+		return m
+	}
+	m := newModule(f, c.sources[f])
+	c.modules[f] = m
+	return m
+}
+
 func newCopier() *copier {
-	return &copier{modules: map[*python.File]*module{}, imports: map[string]bool{}, copies: map[*binding]*copied{},
+	return &copier{modules: map[*python.File]*module{}, sources: map[*python.File]string{}, imports: map[string]bool{}, copies: map[*binding]*copied{},
 		uses: map[*binding][]*python.Name{}, rename: map[*python.Name]string{}}
 }
 
@@ -52,7 +64,7 @@ func (c *copier) expr(e python.Expr) {
 	switch x := e.(type) {
 	case nil:
 	case *python.Foreign:
-		mod := c.modules[x.File]
+		mod := c.module(x.File)
 		for _, u := range freeNames(x.X, nil) {
 			c.reference(mod, u, true)
 		}

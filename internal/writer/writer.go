@@ -72,7 +72,7 @@ type Copy struct {
 func Write(f *File, opts Options) (*Result, error) {
 	c := newCopier()
 	for _, s := range f.Sources {
-		c.modules[s.File] = newModule(s.File, s.Module)
+		c.sources[s.File] = s.Module
 	}
 	exprs := make([]python.Expr, len(f.Operations))
 	for i, op := range f.Operations {
@@ -82,7 +82,7 @@ func Write(f *File, opts Options) (*Result, error) {
 		} else if o, ok := op.(*m.Opaque); ok {
 			file = o.File
 		}
-		if file != nil && c.modules[file] == nil {
+		if _, ok := c.sources[file]; file != nil && !ok {
 			return nil, fmt.Errorf("operation %d (%s) comes from a file that is not among the sources", i, op.Name())
 		}
 		exprs[i] = OperationExpr(op)
