@@ -161,12 +161,28 @@ type ModelDump struct {
 }
 
 // Dump returns every model's state as text, by "app.model".
-func (p *Project) Dump() map[string]ModelDump {
+func (p *Project) Dump() map[string]ModelDump { return p.dumpCached(map[python.Expr]string{}) }
+
+// dump is Dump with a cache of texts by the expression inside its source
+// wrapper: states replayed from the same files share most expressions.
+func (p *Project) dumpCached(texts map[python.Expr]string) map[string]ModelDump {
+	text := func(e python.Expr) string {
+		if e == nil {
+			return ""
+		}
+		k := python.Unwrap(e)
+		if t, ok := texts[k]; ok {
+			return t
+		}
+		t := Text(e)
+		texts[k] = t
+		return t
+	}
 	out := map[string]ModelDump{}
 	for k, m := range p.Models {
-		d := ModelDump{Name: m.Name, Options: map[string]string{}, Bases: Text(m.Bases), Managers: Text(m.Managers)}
+		d := ModelDump{Name: m.Name, Options: map[string]string{}, Bases: text(m.Bases), Managers: text(m.Managers)}
 		for _, f := range m.Fields {
-			d.Fields = append(d.Fields, f.Name+": "+Text(f.Value))
+			d.Fields = append(d.Fields, f.Name+": "+text(f.Value))
 		}
 		for k, v := range m.Options {
 			if k == "unique_together" || k == "index_together" {
@@ -184,13 +200,13 @@ func (p *Project) Dump() map[string]ModelDump {
 					continue
 				}
 			}
-			d.Options[k] = Text(v)
+			d.Options[k] = text(v)
 		}
 		for _, n := range m.Indexes {
-			d.Indexes = append(d.Indexes, n+": "+Text(m.Defs["index:"+n]))
+			d.Indexes = append(d.Indexes, n+": "+text(m.Defs["index:"+n]))
 		}
 		for _, n := range m.Constraints {
-			d.Constraints = append(d.Constraints, n+": "+Text(m.Defs["constraint:"+n]))
+			d.Constraints = append(d.Constraints, n+": "+text(m.Defs["constraint:"+n]))
 		}
 		sort.Strings(d.Indexes)
 		sort.Strings(d.Constraints)
@@ -202,7 +218,8 @@ func (p *Project) Dump() map[string]ModelDump {
 // Diff describes how state b differs from a, a line per difference; ""
 // when they are equal.
 func Diff(a, b *Project) string {
-	da, db := a.Dump(), b.Dump()
+	texts := map[python.Expr]string{}
+	da, db := a.dumpCached(texts), b.dumpCached(texts)
 	var keys []string
 	for k := range da {
 		keys = append(keys, k)
