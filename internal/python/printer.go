@@ -74,6 +74,27 @@ func (n pnode) width(room int) int {
 	return w
 }
 
+// writeFlat appends n printed on one line.
+func (n pnode) writeFlat(b *strings.Builder) {
+	b.WriteString(n.prefix)
+	if n.head == "" {
+		b.WriteString(n.atom)
+		return
+	}
+	b.WriteString(n.head)
+	for i, it := range n.items {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		it.writeFlat(b)
+	}
+	// A one-element tuple keeps its comma.
+	if n.literal && n.head == "(" && len(n.items) == 1 {
+		b.WriteByte(',')
+	}
+	b.WriteString(n.tail)
+}
+
 func (n pnode) flat() string {
 	if n.head == "" {
 		return n.prefix + n.atom
@@ -90,16 +111,42 @@ func (n pnode) flat() string {
 	return n.prefix + n.head + s + n.tail
 }
 
-// lines lays n out at indent with trailer after it, as black would: one line
-// if it fits and has no magic trailing comma; otherwise split at its
+// layout lays n out at indent with trailer after it, as black would: one
+// line if it fits and has no magic trailing comma; otherwise split at its
 // brackets, a call's arguments on one line when they fit, else (and always
-// for a literal) one item per line with a trailing comma.
-func (n pnode) lines(indent int, trailer string) []string {
-	pad := strings.Repeat(" ", indent)
-	if n.head == "" || len(n.items) == 0 || !n.magic && n.fits(LineLength-indent-len(trailer)) {
-		return []string{pad + n.flat() + trailer}
+// for a literal) one item per line with a trailing comma. The text has no
+// final newline.
+func (n pnode) layout(indent int, trailer string) string {
+	var b strings.Builder
+	n.write(&b, indent, trailer)
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// write appends n's lines (see layout), each ended by a newline, to b: one
+// builder for the whole tree instead of a slice of lines per level.
+func (n pnode) write(b *strings.Builder, indent int, trailer string) {
+	pad := func(k int) {
+		for ; k > 0; k-- {
+			b.WriteByte(' ')
+		}
 	}
-	out := []string{pad + n.prefix + n.head}
+	if n.head == "" || len(n.items) == 0 || !n.magic && n.fits(LineLength-indent-len(trailer)) {
+		pad(indent)
+		n.writeFlat(b)
+		b.WriteString(trailer)
+		b.WriteByte('\n')
+		return
+	}
+	pad(indent)
+	b.WriteString(n.prefix)
+	b.WriteString(n.head)
+	b.WriteByte('\n')
+	closing := func() {
+		pad(indent)
+		b.WriteString(n.tail)
+		b.WriteString(trailer)
+		b.WriteByte('\n')
+	}
 	// Black adds a trailing comma only when it splits on commas: a lone
 	// item goes on its own line(s) as it is.
 	if len(n.items) == 1 && !n.magic {
@@ -107,8 +154,9 @@ func (n pnode) lines(indent int, trailer string) []string {
 		if n.literal && n.head == "(" {
 			comma = "," // a one-element tuple's comma is syntax
 		}
-		out = append(out, n.items[0].lines(indent+4, comma)...)
-		return append(out, pad+n.tail+trailer)
+		n.items[0].write(b, indent+4, comma)
+		closing()
+		return
 	}
 	if !n.literal && !n.magic {
 		// The arguments on one line, when they fit.
@@ -123,18 +171,22 @@ func (n pnode) lines(indent int, trailer string) []string {
 			room -= w
 		}
 		if fit {
-			parts := make([]string, len(n.items))
+			pad(indent + 4)
 			for i, it := range n.items {
-				parts[i] = it.flat()
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				it.writeFlat(b)
 			}
-			out = append(out, pad+"    "+strings.Join(parts, ", "))
-			return append(out, pad+n.tail+trailer)
+			b.WriteByte('\n')
+			closing()
+			return
 		}
 	}
 	for _, it := range n.items {
-		out = append(out, it.lines(indent+4, ",")...)
+		it.write(b, indent+4, ",")
 	}
-	return append(out, pad+n.tail+trailer)
+	closing()
 }
 
 // printer turns expressions of one source file into pnodes.
@@ -364,7 +416,7 @@ type Printer struct {
 // Expr is FormatExpr with p's options.
 func (pr Printer) Expr(src []byte, e Expr, indent int, trailer string) string {
 	p := &printer{src: src, rename: pr.Rename}
-	return strings.Join(p.node(e).lines(indent, trailer), "\n")
+	return p.node(e).layout(indent, trailer)
 }
 
 // FormatAssign lays out "target = value" at indent. It reports false when
@@ -387,7 +439,7 @@ func (pr Printer) Assign(src []byte, target string, value Expr, indent int) (str
 		n = pnode{head: "(", items: []pnode{n}, tail: ")"}
 	}
 	n.prefix = target + " = " + n.prefix
-	return strings.Join(n.lines(indent, ""), "\n"), true
+	return n.layout(indent, ""), true
 }
 
 // Reformat reprints every simple assignment in the body of the classes
