@@ -247,7 +247,7 @@ func Together(e python.Expr) ([][]string, bool) {
 			return nil, true
 		}
 	}
-	elts, ok := displayItems(e)
+	elts, ok := Elements(e)
 	if !ok {
 		return nil, false
 	}
@@ -257,14 +257,14 @@ func Together(e python.Expr) ([][]string, bool) {
 	// A flat tuple/list of names is one group (not for a set, which
 	// normalize_together returns as it is).
 	if _, isSet := python.Unwrap(e).(*python.Set); !isSet {
-		if _, ok := literalStr(elts[0]); ok {
-			g, ok := literalStrs(elts)
+		if _, ok := LiteralString(elts[0]); ok {
+			g, ok := LiteralStrings(elts)
 			return [][]string{g}, ok
 		}
 	}
 	var out [][]string
 	for _, el := range elts {
-		if s, ok := literalStr(el); ok {
+		if s, ok := LiteralString(el); ok {
 			// Django iterates the string: its characters.
 			var g []string
 			for _, r := range s {
@@ -273,11 +273,11 @@ func Together(e python.Expr) ([][]string, bool) {
 			out = append(out, g)
 			continue
 		}
-		inner, ok := displayItems(el)
+		inner, ok := Elements(el)
 		if !ok {
 			return nil, false
 		}
-		g, ok := literalStrs(inner)
+		g, ok := LiteralStrings(inner)
 		if !ok {
 			return nil, false
 		}
@@ -286,8 +286,8 @@ func Together(e python.Expr) ([][]string, bool) {
 	return out, true
 }
 
-// displayItems returns the items of a list, tuple or set display.
-func displayItems(e python.Expr) ([]python.Expr, bool) {
+// Elements returns the items of a list, tuple or set display.
+func Elements(e python.Expr) ([]python.Expr, bool) {
 	switch v := python.Unwrap(e).(type) {
 	case *python.List:
 		return v.Elts, true
@@ -299,7 +299,8 @@ func displayItems(e python.Expr) ([]python.Expr, bool) {
 	return nil, false
 }
 
-func literalStr(e python.Expr) (string, bool) {
+// LiteralString is the value of a string constant.
+func LiteralString(e python.Expr) (string, bool) {
 	c, ok := python.Unwrap(e).(*python.Constant)
 	if !ok || c.Kind != python.Str {
 		return "", false
@@ -307,10 +308,11 @@ func literalStr(e python.Expr) (string, bool) {
 	return c.Value, true
 }
 
-func literalStrs(elts []python.Expr) ([]string, bool) {
+// LiteralStrings are the values of string constants, all or none.
+func LiteralStrings(elts []python.Expr) ([]string, bool) {
 	out := make([]string, 0, len(elts))
 	for _, e := range elts {
-		s, ok := literalStr(e)
+		s, ok := LiteralString(e)
 		if !ok {
 			return nil, false
 		}

@@ -34,7 +34,7 @@ func readOptions(e python.Expr) (*options, bool) {
 		return nil, false
 	}
 	for i, k := range d.Keys {
-		s, ok := strConst(k)
+		s, ok := m.LiteralString(k)
 		if !ok {
 			return nil, false
 		}
@@ -315,7 +315,7 @@ func (o *optimizer) reduceCreateModel(c *m.CreateModel, b m.Operation) (verdict,
 						opts.set(option, groupsExpr(kept))
 					}
 				}
-				if s, ok := strConst(opts.get("order_with_respect_to")); ok && s == field {
+				if s, ok := m.LiteralString(opts.get("order_with_respect_to")); ok && s == field {
 					opts.pop("order_with_respect_to")
 				}
 				n.Options = opts.expr()
@@ -347,7 +347,7 @@ func (o *optimizer) reduceCreateModel(c *m.CreateModel, b m.Operation) (verdict,
 					}
 					opts.set(option, groupsExpr(groups))
 				}
-				if s, ok := strConst(opts.get("order_with_respect_to")); ok && s == x.OldName {
+				if s, ok := m.LiteralString(opts.get("order_with_respect_to")); ok && s == x.OldName {
 					opts.set("order_with_respect_to", python.NewStr(x.NewName))
 				}
 				n.Options = opts.expr()

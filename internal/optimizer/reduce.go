@@ -234,7 +234,7 @@ func nameOf(e python.Expr) string {
 	}
 	for _, k := range c.Keywords {
 		if k.Arg == "name" {
-			s, _ := strConst(k.Value)
+			s, _ := m.LiteralString(k.Value)
 			return s
 		}
 	}
@@ -244,7 +244,7 @@ func nameOf(e python.Expr) string {
 // items returns the elements of a display, each tied to its source.
 func items(e python.Expr) ([]python.Expr, bool) {
 	inner, src := python.SourceOf(nil, e)
-	elts, ok := elements(inner)
+	elts, ok := m.Elements(inner)
 	if !ok {
 		return nil, false
 	}

@@ -46,7 +46,7 @@ func (o *optimizer) refModel(op m.Operation, name string) bool {
 			return true
 		}
 		if x.Bases != nil {
-			bases, ok := elements(x.Bases)
+			bases, ok := m.Elements(x.Bases)
 			if !ok {
 				return true
 			}
@@ -170,37 +170,4 @@ func optionModel(op m.Operation) string {
 		return x.Model
 	}
 	return ""
-}
-
-// elements returns the items of a list, tuple or set display.
-func elements(e python.Expr) ([]python.Expr, bool) {
-	switch v := python.Unwrap(e).(type) {
-	case *python.List:
-		return v.Elts, true
-	case *python.Tuple:
-		return v.Elts, true
-	case *python.Set:
-		return v.Elts, true
-	}
-	return nil, false
-}
-
-func strConst(e python.Expr) (string, bool) {
-	c, ok := python.Unwrap(e).(*python.Constant)
-	if !ok || c.Kind != python.Str {
-		return "", false
-	}
-	return c.Value, true
-}
-
-func strs(elts []python.Expr) ([]string, bool) {
-	out := make([]string, 0, len(elts))
-	for _, e := range elts {
-		s, ok := strConst(e)
-		if !ok {
-			return nil, false
-		}
-		out = append(out, s)
-	}
-	return out, true
 }
