@@ -57,7 +57,7 @@ func readCases(t *testing.T) []tcase {
 	return out
 }
 
-const header = "import django.db.models.deletion\nfrom django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    operations = "
+const header = "import django.db.models.deletion\nfrom django.conf import settings\nfrom django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    operations = "
 
 // parseOps reads an operations list written as Python source.
 func parseOps(t *testing.T, app, list string) []m.Operation {

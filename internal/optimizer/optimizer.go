@@ -64,7 +64,8 @@ type optimizer struct {
 	deviations map[Deviation]bool
 	// django52 applies Django 5.2's rules where the main branch changed
 	// them (no CreateModel+AlterConstraint; merged field operations drop
-	// preserve_default): only the differential test against 5.2 sets it.
+	// preserve_default; a GeneratedField's expression does not count as a
+	// reference): only the differential test against 5.2 sets it.
 	django52 bool
 	// barriers adds our barriers to Django's rules.
 	barriers bool

@@ -122,7 +122,7 @@ func (o *optimizer) fieldOpRefField(opModel, opField string, value python.Expr, 
 		}
 		if value != nil {
 			fi := o.field(value)
-			if fi.Unknown || slices.Contains(fi.FromFields, name) || fi.Expression && slices.Contains(fi.Generated, name) {
+			if fi.Unknown || slices.Contains(fi.FromFields, name) || fi.Expression && !o.django52 && slices.Contains(fi.Generated, name) {
 				return true
 			}
 		}

@@ -34,7 +34,7 @@ from django.db.migrations.optimizer import MigrationOptimizer  # noqa: E402
 from django.db.migrations.state import ProjectState  # noqa: E402
 from django.db.migrations.writer import MigrationWriter, OperationWriter  # noqa: E402
 
-NAMESPACE = {"migrations": migrations, "models": models, "django": django}
+NAMESPACE = {"migrations": migrations, "models": models, "django": django, "settings": settings}
 
 
 def norm(v):
