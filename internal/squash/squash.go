@@ -81,6 +81,7 @@ type Squash struct {
 	Migrations   []*m.Migration // replaced, in plan order
 	Replaces     []m.Key
 	Dependencies []m.Dependency
+	RunBefore    []m.Dependency // run_before of the range's migrations, outside it
 	Initial      bool
 	Operations   []m.Operation
 	Before       int // operations before optimizing
@@ -406,6 +407,11 @@ func (p *planner) squashes(chunks []*chunk) []*Squash {
 					s.Dependencies = append(s.Dependencies, d)
 				}
 			}
+			for _, d := range mig.RunBefore {
+				if !inChunk[d.Key] {
+					s.RunBefore = append(s.RunBefore, d)
+				}
+			}
 			for _, op := range mig.Operations {
 				s.Operations = append(s.Operations, op)
 			}
@@ -492,7 +498,7 @@ func (p *planner) replay(squashes []*Squash) (*cut, *Problem) {
 	migs = append(migs, p.l.Migrations...)
 	for _, s := range squashes {
 		mig := &m.Migration{Key: m.Key{App: s.App, Name: s.Name}, File: "(new) " + s.App + "/" + s.Name, Initial: s.Initial, Atomic: true,
-			Dependencies: s.Dependencies, Operations: s.Operations}
+			Dependencies: s.Dependencies, RunBefore: s.RunBefore, Operations: s.Operations}
 		for _, r := range s.Replaces {
 			mig.Replaces = append(mig.Replaces, m.Dependency{Key: r})
 		}

@@ -18,6 +18,9 @@ func (p *planner) write() {
 	for _, s := range p.plan.Squashes {
 		a := apps[s.App]
 		f := &writer.File{Replaces: s.Replaces, Initial: s.Initial, Atomic: true, Dependencies: s.Dependencies, Operations: s.Operations}
+		for _, d := range s.RunBefore {
+			f.RunBefore = append(f.RunBefore, d.Key)
+		}
 		seen := map[*m.Migration]bool{}
 		for _, mig := range s.Migrations {
 			if !seen[mig] && mig.Source != nil {
