@@ -645,3 +645,29 @@ func kwString(e python.Expr, name string) string {
 	}
 	return ""
 }
+
+// OptionModel is the model a model-option operation (AlterModelOptions,
+// AlterModelTable, AlterModelTableComment, AlterUniqueTogether,
+// AlterIndexTogether, AlterOrderWithRespectTo, AlterModelManagers) or
+// ValidateConstraint names; "" for any other operation.
+func OptionModel(op Operation) string {
+	switch o := op.(type) {
+	case *AlterModelOptions:
+		return o.Model
+	case *AlterModelTable:
+		return o.Model
+	case *AlterModelTableComment:
+		return o.Model
+	case *AlterUniqueTogether:
+		return o.Model
+	case *AlterIndexTogether:
+		return o.Model
+	case *AlterOrderWithRespectTo:
+		return o.Model
+	case *AlterModelManagers:
+		return o.Model
+	case *ValidateConstraint:
+		return o.Model
+	}
+	return ""
+}

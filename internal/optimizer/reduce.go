@@ -1,8 +1,6 @@
 package optimizer
 
 import (
-	"slices"
-
 	m "github.com/djsquash/djsquash/internal/migration"
 	"github.com/djsquash/djsquash/internal/python"
 )
@@ -60,13 +58,13 @@ func (o *optimizer) reduce(a, b m.Operation) verdict {
 		return across(!o.refModel(b, x.NewName))
 	case *m.AlterModelTable, *m.AlterModelTableComment, *m.AlterUniqueTogether, *m.AlterIndexTogether,
 		*m.AlterOrderWithRespectTo, *m.AlterModelOptions, *m.AlterModelManagers:
-		name := optionModel(a)
+		name := m.OptionModel(a)
 		// ModelOptionOperation: a later operation of the same class (or
 		// the model's deletion) supersedes this one.
 		if d, ok := b.(*m.DeleteModel); ok && lower(d.Model) == lower(name) {
 			return replaced(b)
 		}
-		if m.Base(b) != nil && m.Base(a).Class == m.Base(b).Class && lower(optionModel(b)) == lower(name) {
+		if m.Base(b) != nil && m.Base(a).Class == m.Base(b).Class && lower(m.OptionModel(b)) == lower(name) {
 			return replaced(b)
 		}
 		v := o.modelReduce(a, name, b)
@@ -254,5 +252,3 @@ func items(e python.Expr) ([]python.Expr, bool) {
 	}
 	return out, true
 }
-
-var _ = slices.Contains[[]string]

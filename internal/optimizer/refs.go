@@ -70,7 +70,7 @@ func (o *optimizer) refModel(op m.Operation, name string) bool {
 		return n == lower(x.OldName) || n == lower(x.NewName)
 	case *m.AlterModelTable, *m.AlterModelTableComment, *m.AlterUniqueTogether, *m.AlterIndexTogether,
 		*m.AlterOrderWithRespectTo, *m.AlterModelOptions, *m.AlterModelManagers:
-		return n == lower(optionModel(op))
+		return n == lower(m.OptionModel(op))
 	case *m.AddField:
 		return n == lower(x.Model) || o.fieldRefs(x.Model, x.Value, name, "")
 	case *m.AlterField:
@@ -149,25 +149,4 @@ func togetherRefs(value python.Expr, name string) bool {
 		}
 	}
 	return false
-}
-
-// optionModel is the model a ModelOptionOperation names.
-func optionModel(op m.Operation) string {
-	switch x := op.(type) {
-	case *m.AlterModelTable:
-		return x.Model
-	case *m.AlterModelTableComment:
-		return x.Model
-	case *m.AlterUniqueTogether:
-		return x.Model
-	case *m.AlterIndexTogether:
-		return x.Model
-	case *m.AlterOrderWithRespectTo:
-		return x.Model
-	case *m.AlterModelOptions:
-		return x.Model
-	case *m.AlterModelManagers:
-		return x.Model
-	}
-	return ""
 }

@@ -21,7 +21,6 @@ import (
 	m "github.com/djsquash/djsquash/internal/migration"
 	"github.com/djsquash/djsquash/internal/optimizer"
 	"github.com/djsquash/djsquash/internal/project"
-	"github.com/djsquash/djsquash/internal/python"
 	"github.com/djsquash/djsquash/internal/state"
 	"github.com/djsquash/djsquash/internal/writer"
 )
@@ -322,7 +321,7 @@ func (p *planner) chunk() []*chunk {
 			if reason == "" {
 				for _, d := range parents {
 					if d != cur.id && reaches(d, cur.id) {
-						reason = p.cycleReason(chunks, cur, chunks[d], n.Migration)
+						reason = p.cycleReason(cur, chunks[d], n.Migration)
 						break
 					}
 				}
@@ -357,7 +356,7 @@ func (p *planner) chunk() []*chunk {
 
 // cycleReason explains a split: mig depends on other, which depends on
 // what is already in cur.
-func (p *planner) cycleReason(chunks []*chunk, cur, other *chunk, mig *m.Migration) string {
+func (p *planner) cycleReason(cur, other *chunk, mig *m.Migration) string {
 	last := cur.migs[len(cur.migs)-1]
 	via := other.migs
 	name := "?"
@@ -683,5 +682,3 @@ func (p *planner) cutFor(s *Squash, at m.Key, err error) *cut {
 	}
 	return nil
 }
-
-var _ = python.Quote

@@ -340,7 +340,7 @@ func (p *Project) Apply(app string, op migration.Operation) error {
 	case *migration.AlterModelOptions, *migration.AlterModelTable, *migration.AlterModelTableComment,
 		*migration.AlterUniqueTogether, *migration.AlterIndexTogether, *migration.AlterOrderWithRespectTo,
 		*migration.AlterModelManagers, *migration.ValidateConstraint:
-		m, err := p.model(app, modelOf(o))
+		m, err := p.model(app, migration.OptionModel(o))
 		if err != nil {
 			return err
 		}
@@ -403,31 +403,6 @@ func (p *Project) editNames(app, model, kind string, list func(*Model) *[]string
 		}
 	}
 	return nil
-}
-
-// modelOf returns the model name of the model-option operations.
-func modelOf(op migration.Operation) string {
-	switch o := op.(type) {
-	case *migration.AlterModelOptions:
-		return o.Model
-	case *migration.AlterModelTable:
-		return o.Model
-	case *migration.AlterModelTableComment:
-		return o.Model
-	case *migration.AlterUniqueTogether:
-		return o.Model
-	case *migration.AlterIndexTogether:
-		return o.Model
-	case *migration.AlterOrderWithRespectTo:
-		return o.Model
-	case *migration.AlterModelManagers:
-		return o.Model
-	case *migration.AlterConstraint:
-		return o.Model
-	case *migration.ValidateConstraint:
-		return o.Model
-	}
-	return ""
 }
 
 func remove(list *[]string, name string) bool {
