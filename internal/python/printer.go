@@ -306,6 +306,21 @@ func (p *printer) atomOf(e Expr) pnode {
 	if e.Pos() < 0 {
 		return pnode{atom: p.synthText(e)}
 	}
+	// The common leaves, without walking them.
+	switch x := e.(type) {
+	case *Name:
+		if r, ok := p.rename[x]; ok {
+			return pnode{atom: r}
+		}
+		return pnode{atom: x.ID}
+	case *Constant:
+		if x.Kind != Str && x.Kind != Bytes {
+			return pnode{atom: p.text(e)}
+		}
+		if lit := p.text(x); x.Kind == Str && !strings.ContainsAny(lit, "\n\r") && isSingleLiteral(lit) {
+			return pnode{atom: normalizeString(lit)}
+		}
+	}
 	text := p.text(e)
 	multiline := strings.ContainsAny(text, "\n\r")
 	// Normalise every plain string literal inside the atom, in place (not

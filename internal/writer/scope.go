@@ -269,18 +269,6 @@ func freeNames(n python.Node, except map[string]bool) []use {
 		for _, b := range boundIn(n) {
 			local[b] = true
 		}
-	case python.Expr:
-		// Lambdas and comprehensions inside an expression bind their own
-		// names.
-		python.Inspect(n, func(x python.Node) bool {
-			switch y := x.(type) {
-			case *python.Lambda, *python.Comp:
-				for _, b := range boundIn(y) {
-					local[b] = true
-				}
-			}
-			return true
-		})
 	}
 	if f, ok := n.(*python.FunctionDef); ok {
 		// The function's own name is the module binding being copied.
@@ -289,28 +277,43 @@ func freeNames(n python.Node, except map[string]bool) []use {
 	if c, ok := n.(*python.ClassDef); ok {
 		delete(local, c.Name)
 	}
-	chains := map[*python.Name]string{}
 	var out []use
+	var scopes []python.Node // lambdas and comprehensions inside an expression
+	_, isExpr := n.(python.Expr)
 	python.Inspect(n, func(x python.Node) bool {
 		switch y := x.(type) {
 		case *python.Attribute:
-			if base, chain := dotted(y); base != nil && len(chain) > len(chains[base]) {
-				chains[base] = chain
+			// A dotted name (a.b.c) is one use of its first name.
+			if base, chain := dotted(y); base != nil {
+				out = append(out, use{name: base, chain: chain})
+				return false
 			}
 		case *python.Name:
-			if !local[y.ID] {
-				out = append(out, use{name: y})
+			out = append(out, use{name: y, chain: y.ID})
+		case *python.Lambda, *python.Comp:
+			if isExpr && x != n {
+				scopes = append(scopes, x)
 			}
 		}
 		return true
 	})
-	for i := range out {
-		out[i].chain = chains[out[i].name]
-		if out[i].chain == "" {
-			out[i].chain = out[i].name.ID
+	// Lambdas and comprehensions inside an expression bind their own
+	// names.
+	for _, sc := range scopes {
+		for _, b := range boundIn(sc) {
+			local[b] = true
 		}
 	}
-	return out
+	if len(local) == 0 {
+		return out
+	}
+	kept := out[:0]
+	for _, u := range out {
+		if !local[u.name.ID] {
+			kept = append(kept, u)
+		}
+	}
+	return kept
 }
 
 // dotted returns the Name at the base of an attribute chain and the chain's
