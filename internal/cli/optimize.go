@@ -2,13 +2,12 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/djsquash/djsquash/internal/migration"
 	"github.com/djsquash/djsquash/internal/optimizer"
+	"github.com/djsquash/djsquash/internal/squash"
 	"github.com/djsquash/djsquash/internal/state"
 	"github.com/djsquash/djsquash/internal/textdiff"
 	"github.com/djsquash/djsquash/internal/writer"
@@ -71,18 +70,10 @@ func (e *env) optimize(app, name string, dryRun, check bool) error {
 	if mig.Unreadable || mig.OperationsExpr == nil {
 		return usageErr("%s: cannot read its operations (run djsquash check)", l.Rel(mig.File))
 	}
-	settings := func(n string) (string, bool) { v, ok := l.Settings[n]; return v, ok }
+	settings := l.Setting
 	opts := optimizer.Options{Settings: settings}
 	if before := l.stateBefore(mig, settings); before != nil {
-		opts.Check = func(ops []migration.Operation) error {
-			p := before.Clone()
-			for _, op := range ops {
-				if err := p.Apply(app, op); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
+		opts.Check = before.Checker(app)
 	}
 	res := optimizer.Optimize(mig.Operations, app, opts)
 	rep := optimizeReport{App: app, Migration: mig.Name, File: l.Rel(mig.File), Before: len(mig.Operations), After: len(res.Operations),
@@ -108,11 +99,7 @@ func (e *env) optimize(app, name string, dryRun, check bool) error {
 			rep.Diff = textdiff.Unified(rep.File, rep.File, string(mig.Source.Src), string(newSrc))
 		}
 		if !dryRun && !check {
-			path := mig.File
-			if !filepath.IsAbs(path) {
-				path = filepath.Join(l.Root, path)
-			}
-			if err := writeFileAtomic(path, newSrc); err != nil {
+			if err := writeAll(l.Root, []squash.File{{Path: l.Rel(mig.File), Old: mig.Source.Src, Content: newSrc}}); err != nil {
 				return usageErr("%v", err)
 			}
 			rep.Written = true
@@ -188,30 +175,4 @@ func (l *loaded) stateBefore(mig *migration.Migration, settings migration.Settin
 		}
 	}
 	return p
-}
-
-// writeFileAtomic replaces a file by renaming a complete copy over it, so
-// that a failed write leaves the original untouched.
-func writeFileAtomic(path string, data []byte) error {
-	mode := os.FileMode(0o644)
-	if st, err := os.Stat(path); err == nil {
-		mode = st.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".djsquash-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

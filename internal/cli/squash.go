@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -72,12 +70,12 @@ range.`,
 
 // squashReport is the --json output.
 type squashReport struct {
-	Squashes []squashJSON  `json:"squashes"`
-	Splits   []splitJSON   `json:"splits"`
-	Problems []problemJSON `json:"problems"`
-	Skipped  []problemJSON `json:"skipped"`
-	Files    []string      `json:"files"`
-	Written  bool          `json:"written"`
+	Squashes []squashJSON      `json:"squashes"`
+	Splits   []splitJSON       `json:"splits"`
+	Problems []diag.Diagnostic `json:"problems"`
+	Skipped  []diag.Diagnostic `json:"skipped"`
+	Files    []string          `json:"files"`
+	Written  bool              `json:"written"`
 }
 
 type squashJSON struct {
@@ -103,12 +101,6 @@ type splitJSON struct {
 	App    string `json:"app"`
 	After  string `json:"after"`
 	Reason string `json:"reason"`
-}
-
-type problemJSON struct {
-	Location string `json:"location,omitempty"`
-	Message  string `json:"message"`
-	Hint     string `json:"hint,omitempty"`
 }
 
 func (e *env) squash(ctx context.Context, args []string, f *squashFlags) error {
@@ -184,25 +176,18 @@ func (e *env) squash(ctx context.Context, args []string, f *squashFlags) error {
 			return err
 		}
 	}
-	rep := squashReport{Squashes: []squashJSON{}, Splits: []splitJSON{}, Problems: []problemJSON{}, Skipped: []problemJSON{}, Files: []string{}}
-	locate := func(p squash.Problem) problemJSON {
-		loc := ""
-		if p.File != "" {
-			loc = l.Rel(p.File)
-			if p.Offset >= 0 {
-				ds := []diag.Diagnostic{{File: p.File, Offset: p.Offset}}
-				l.Locate(ds)
-				loc = fmt.Sprintf("%s:%d:%d", l.Rel(p.File), ds[0].Line, ds[0].Col)
+	// located gives diagnostics line:col and paths relative to the project.
+	located := func(ds []diag.Diagnostic) []diag.Diagnostic {
+		out := append([]diag.Diagnostic{}, ds...)
+		l.Locate(out)
+		for i := range out {
+			if out[i].File != "" {
+				out[i].File = l.Rel(out[i].File)
 			}
 		}
-		return problemJSON{Location: loc, Message: p.Message, Hint: p.Hint}
+		return out
 	}
-	for _, p := range plan.Problems {
-		rep.Problems = append(rep.Problems, locate(p))
-	}
-	for _, p := range plan.Skipped {
-		rep.Skipped = append(rep.Skipped, locate(p))
-	}
+	rep := squashReport{Squashes: []squashJSON{}, Splits: []splitJSON{}, Problems: located(plan.Problems), Skipped: located(plan.Skipped), Files: []string{}}
 	for _, s := range plan.Splits {
 		rep.Splits = append(rep.Splits, splitJSON{App: s.App, After: s.After.String(), Reason: s.Reason})
 	}
@@ -218,12 +203,7 @@ func (e *env) squash(ctx context.Context, args []string, f *squashFlags) error {
 		for _, d := range s.Deviations {
 			j.Deviations = append(j.Deviations, string(d))
 		}
-		ds := append([]diag.Diagnostic{}, s.Diagnostics...)
-		l.Locate(ds)
-		for i := range ds {
-			ds[i].File = l.Rel(ds[i].File)
-		}
-		j.Diagnostics = ds
+		j.Diagnostics = located(s.Diagnostics)
 		rep.Squashes = append(rep.Squashes, j)
 	}
 	for _, file := range plan.Files {
@@ -235,21 +215,18 @@ func (e *env) squash(ctx context.Context, args []string, f *squashFlags) error {
 				return err
 			}
 		} else {
-			for _, p := range rep.Problems {
-				if p.Location != "" {
-					fmt.Fprintf(e.stderr, "%s: ", p.Location)
-				}
-				fmt.Fprintln(e.stderr, p.Message)
-				if p.Hint != "" {
-					fmt.Fprintf(e.stderr, "  hint: %s\n", p.Hint)
+			for _, d := range rep.Problems {
+				fmt.Fprintln(e.stderr, d)
+				if d.Hint != "" {
+					fmt.Fprintf(e.stderr, "  hint: %s\n", d.Hint)
 				}
 			}
 		}
 		return problems("refusing to squash; nothing was written")
 	}
 	if !e.g.json {
-		for _, p := range rep.Skipped {
-			fmt.Fprintf(e.stderr, "note: %s: %s\n", p.Location, p.Message)
+		for _, d := range rep.Skipped {
+			fmt.Fprintln(e.stderr, d)
 		}
 		printSquashSummary(e, rep)
 		if len(plan.Squashes) == 0 {
@@ -415,57 +392,4 @@ func isApplied(l *loaded, mig *migration.Migration, applied map[migration.Key]bo
 		}
 	}
 	return true
-}
-
-// writeAll writes every file or none: each goes to a temporary file next to
-// its target first; only when all are written are they renamed into place.
-func writeAll(root string, files []squash.File) error {
-	var temps []string
-	cleanup := func() {
-		for _, t := range temps {
-			os.Remove(t)
-		}
-	}
-	for _, f := range files {
-		path := filepath.Join(root, f.Path)
-		if f.Old == nil {
-			if _, err := os.Stat(path); err == nil {
-				cleanup()
-				return fmt.Errorf("%s already exists", f.Path)
-			}
-		}
-		tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".djsquash-*")
-		if err != nil {
-			cleanup()
-			return err
-		}
-		temps = append(temps, tmp.Name())
-		if _, err := tmp.Write(f.Content); err != nil {
-			tmp.Close()
-			cleanup()
-			return err
-		}
-		if err := tmp.Chmod(0o644); err != nil {
-			tmp.Close()
-			cleanup()
-			return err
-		}
-		if err := tmp.Close(); err != nil {
-			cleanup()
-			return err
-		}
-	}
-	for i, f := range files {
-		if err := os.Rename(temps[i], filepath.Join(root, f.Path)); err != nil {
-			// Undo the files already moved into place that were new.
-			for j := 0; j < i; j++ {
-				if files[j].Old == nil {
-					os.Remove(filepath.Join(root, files[j].Path))
-				}
-			}
-			cleanup()
-			return err
-		}
-	}
-	return nil
 }

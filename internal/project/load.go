@@ -70,10 +70,7 @@ func Load(root string) (*Loaded, error) {
 	migs := make([]*migration.Migration, len(jobs))
 	diags := make([][]diag.Diagnostic, len(jobs))
 	errs := make([]error, len(jobs))
-	settings := func(name string) (string, bool) {
-		v, ok := l.Settings[name]
-		return v, ok
-	}
+	settings := l.Setting
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
@@ -114,6 +111,12 @@ func Load(root string) (*Loaded, error) {
 	}
 	diag.Sort(l.Diagnostics)
 	return l, nil
+}
+
+// Setting looks up a swappable setting (a migration.Settings).
+func (l *Loaded) Setting(name string) (string, bool) {
+	v, ok := l.Settings[name]
+	return v, ok
 }
 
 // rel makes a path relative to the project root, for messages.

@@ -50,22 +50,22 @@ type Options struct {
 type Plan struct {
 	Squashes []*Squash
 	Splits   []Split
-	// Problems are reasons to write nothing.
-	Problems []Problem
-	// Skipped are what Options.Shorten left out, and why.
-	Skipped []Problem
+	// Problems are reasons to write nothing (errors).
+	Problems []diag.Diagnostic
+	// Skipped are what Options.Shorten left out, and why (notes).
+	Skipped []diag.Diagnostic
 	// Files maps a path relative to the project root to its new content
 	// (squash files and max_migration.txt).
 	Files []File
 }
 
-// Problem is a refusal, with where it comes from when known.
-type Problem struct {
-	File    string
-	Offset  int
-	Message string
-	Hint    string
-}
+// Codes of the planner's diagnostics.
+const (
+	CodeRange         = "DJ401" // the range asked for does not resolve
+	CodeUnsquashable  = "DJ402" // a migration in the range cannot be squashed
+	CodeNameTaken     = "DJ403" // the squash's name exists
+	CodeReplayFailure = "DJ404" // the squashed graph does not replay to the original state
+)
 
 // File is a file to create or overwrite.
 type File struct {
@@ -139,7 +139,7 @@ type planner struct {
 func Build(l *project.Loaded, g *graph.Graph, opts Options) *Plan {
 	p := &planner{l: l, g: g, opts: opts, plan: &Plan{}, ranges: map[string][]*m.Migration{}, inRange: map[m.Key]string{},
 		cutBefore: map[m.Key]string{}}
-	p.settings = func(n string) (string, bool) { v, ok := l.Settings[n]; return v, ok }
+	p.settings = l.Setting
 	if !p.selectRanges() || !p.replayOriginal() {
 		return p.plan
 	}
@@ -179,8 +179,21 @@ func unsquashable(mig *m.Migration) (string, int) {
 	return "", -1
 }
 
-func (p *planner) problem(file string, offset int, hint, format string, args ...any) {
-	p.plan.Problems = append(p.plan.Problems, Problem{File: file, Offset: offset, Message: fmt.Sprintf(format, args...), Hint: hint})
+func (p *planner) problem(code, file string, offset int, hint, format string, args ...any) {
+	p.plan.Problems = append(p.plan.Problems, diag.Diagnostic{Severity: diag.Error, Code: code, File: file, Offset: offset,
+		Message: fmt.Sprintf(format, args...), Hint: hint})
+}
+
+// skipped notes what Options.Shorten left out of a range.
+func (p *planner) skipped(file string, offset int, format string, args ...any) {
+	p.plan.Skipped = append(p.plan.Skipped, diag.Diagnostic{Severity: diag.Info, Code: CodeUnsquashable, File: file, Offset: offset,
+		Message: fmt.Sprintf(format, args...)})
+}
+
+// failure is a replay problem: nothing can be written.
+func failure(file string, offset int, hint, format string, args ...any) *diag.Diagnostic {
+	return &diag.Diagnostic{Severity: diag.Error, Code: CodeReplayFailure, File: file, Offset: offset,
+		Message: fmt.Sprintf(format, args...), Hint: hint}
 }
 
 // selectRanges resolves the ranges and refuses what cannot be squashed.
@@ -190,13 +203,13 @@ func (p *planner) selectRanges() bool {
 		if r.End == "" {
 			leaves := p.g.LeafNodes(r.App)
 			if len(leaves) != 1 {
-				p.problem("", -1, "merge them first (manage.py makemigrations --merge)", "app %s has %d leaf migrations", r.App, len(leaves))
+				p.problem(CodeRange, "", -1, "merge them first (manage.py makemigrations --merge)", "app %s has %d leaf migrations", r.App, len(leaves))
 				continue
 			}
 			end = leaves[0]
 		}
 		if n := p.g.Node(end); n == nil || n.Migration == nil {
-			p.problem("", -1, "", "%s is not a migration of the graph", end)
+			p.problem(CodeRange, "", -1, "", "%s is not a migration of the graph", end)
 			continue
 		}
 		var migs []*m.Migration
@@ -215,7 +228,7 @@ func (p *planner) selectRanges() bool {
 				}
 			}
 			if i < 0 {
-				p.problem("", -1, "see djsquash show "+r.App, "%s.%s is not before %s", r.App, r.Start, end)
+				p.problem(CodeRange, "", -1, "see djsquash show "+r.App, "%s.%s is not before %s", r.App, r.Start, end)
 				continue
 			}
 			migs = migs[i:]
@@ -226,12 +239,11 @@ func (p *planner) selectRanges() bool {
 				continue
 			}
 			if p.opts.Shorten {
-				p.plan.Skipped = append(p.plan.Skipped, Problem{File: mig.File, Offset: pos,
-					Message: fmt.Sprintf("%s: range ends before %s: %s", r.App, mig.Name, why)})
+				p.skipped(mig.File, pos, "%s: range ends before %s: %s", r.App, mig.Name, why)
 				migs = migs[:i]
 				break
 			}
-			p.problem(mig.File, pos, fmt.Sprintf("squash up to the migration before %s, or replace the operation with built-in ones", mig.Name),
+			p.problem(CodeUnsquashable, mig.File, pos, fmt.Sprintf("squash up to the migration before %s, or replace the operation with built-in ones", mig.Name),
 				"%s: %s", mig.Key, why)
 		}
 		if p.opts.Shorten && len(migs) < 2 {
@@ -465,7 +477,7 @@ func (p *planner) name(c *chunk, all []*chunk, appFirst bool) string {
 func (p *planner) checkNames(out []*Squash) {
 	for _, s := range out {
 		if p.g.Node(m.Key{App: s.App, Name: s.Name}) != nil || p.exists(s) {
-			p.problem("", -1, "choose another --squashed-name", "migration %s.%s already exists", s.App, s.Name)
+			p.problem(CodeNameTaken, "", -1, "choose another --squashed-name", "migration %s.%s already exists", s.App, s.Name)
 		}
 	}
 }
@@ -490,7 +502,7 @@ type cut struct {
 // empty state, optimizing each squash at its point, and compares the end
 // state with the original history's. On failure it may name a cut that
 // would fix it.
-func (p *planner) replay(squashes []*Squash) (*cut, *Problem) {
+func (p *planner) replay(squashes []*Squash) (*cut, *diag.Diagnostic) {
 	want := p.want
 	bySquash := map[m.Key]*Squash{}
 	var migs []*m.Migration
@@ -513,7 +525,7 @@ func (p *planner) replay(squashes []*Squash) (*cut, *Problem) {
 	ng := graph.Build(migs, graph.Options{Apps: p.l.AppLabels()})
 	for _, d := range ng.Diagnostics {
 		if d.Severity == diag.Error {
-			return nil, &Problem{File: d.File, Offset: d.Offset, Message: "the squashed graph is invalid: " + d.Message, Hint: "this is a bug in djsquash; please report it"}
+			return nil, failure(d.File, d.Offset, "this is a bug in djsquash; please report it", "the squashed graph is invalid: %s", d.Message)
 		}
 	}
 	got := state.New(p.settings)
@@ -527,16 +539,7 @@ func (p *planner) replay(squashes []*Squash) (*cut, *Problem) {
 		if s != nil {
 			ops = p.prepare(s)
 			if !p.opts.NoOptimize {
-				before := got.Clone()
-				res := optimizer.Optimize(ops, s.App, optimizer.Options{Settings: p.settings, Check: func(ops []m.Operation) error {
-					q := before.Clone()
-					for _, op := range ops {
-						if err := q.Apply(s.App, op); err != nil {
-							return err
-						}
-					}
-					return nil
-				}})
+				res := optimizer.Optimize(ops, s.App, optimizer.Options{Settings: p.settings, Check: got.Checker(s.App)})
 				ops = res.Operations
 				s.Deviations = res.Deviations
 			}
@@ -548,19 +551,19 @@ func (p *planner) replay(squashes []*Squash) (*cut, *Problem) {
 			}
 			if err := got.Apply(k.App, op); err != nil {
 				if c := p.cutFor(s, k, err); c != nil {
-					return c, &Problem{Message: err.Error()}
+					return c, failure("", -1, "", "%v", err)
 				}
 				file, off := n.Migration.File, op.Pos()
 				if s != nil {
 					file, off = "", -1
 				}
-				return nil, &Problem{File: file, Offset: off, Message: fmt.Sprintf("in the squashed graph, %s: %v", k, err),
-					Hint: "squash a shorter range (END before this point), or report this as a bug"}
+				return nil, failure(file, off, "squash a shorter range (END before this point), or report this as a bug",
+					"in the squashed graph, %s: %v", k, err)
 			}
 		}
 	}
 	if d := state.Diff(want, got); d != "" {
-		return nil, &Problem{Message: "the squashed history does not end in the original state:\n" + d, Hint: "this is a bug in djsquash; nothing was written"}
+		return nil, failure("", -1, "this is a bug in djsquash; nothing was written", "the squashed history does not end in the original state:\n%s", d)
 	}
 	return nil, nil
 }
@@ -598,13 +601,13 @@ func (p *planner) cutRange(mig *m.Migration, pos int, err error) {
 	app := mig.App
 	why := fmt.Sprintf("djsquash cannot replay it: %v", err)
 	if !p.opts.Shorten {
-		p.problem(mig.File, pos, fmt.Sprintf("squash up to the migration before %s", mig.Name), "%s: %s", mig.Key, why)
+		p.problem(CodeUnsquashable, mig.File, pos, fmt.Sprintf("squash up to the migration before %s", mig.Name), "%s: %s", mig.Key, why)
 		return
 	}
 	migs := p.ranges[app]
 	for i, x := range migs {
 		if x.Key == mig.Key {
-			p.plan.Skipped = append(p.plan.Skipped, Problem{File: mig.File, Offset: pos, Message: fmt.Sprintf("%s: range ends before %s: %s", app, mig.Name, why)})
+			p.skipped(mig.File, pos, "%s: range ends before %s: %s", app, mig.Name, why)
 			for _, y := range migs[i:] {
 				delete(p.inRange, y.Key)
 			}

@@ -33,7 +33,7 @@ func (p *planner) write() {
 		}
 		res, err := writer.Write(f, writer.Options{Header: p.opts.Header, Style: p.opts.Style})
 		if err != nil {
-			p.problem("", -1, "this is a bug in djsquash", "writing %s.%s: %v", s.App, s.Name, err)
+			p.problem(CodeReplayFailure, "", -1, "this is a bug in djsquash", "writing %s.%s: %v", s.App, s.Name, err)
 			continue
 		}
 		s.Copied = res.Copied

@@ -288,6 +288,22 @@ func sorted(s []string) []string {
 	return c
 }
 
+// Checker returns a function that applies operations of app to a copy of
+// the state as it is now and reports the first that does not apply: what
+// optimizer.Options.Check wants.
+func (p *Project) Checker(app string) func([]migration.Operation) error {
+	start := p.Clone()
+	return func(ops []migration.Operation) error {
+		q := start.Clone()
+		for _, op := range ops {
+			if err := q.Apply(app, op); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
 // Clone returns a copy of the state, to replay candidates from one
 // starting point. Models are copied when either side first changes them.
 func (p *Project) Clone() *Project {

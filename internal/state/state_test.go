@@ -43,7 +43,7 @@ func replayProject(t *testing.T, dir string) (*Project, map[string]bool) {
 			plan = append(plan, n.Migration)
 		}
 	}
-	p := New(func(n string) (string, bool) { v, ok := l.Settings[n]; return v, ok })
+	p := New(l.Setting)
 	if err := p.ReplayPlan(plan); err != nil {
 		t.Fatal(err)
 	}
