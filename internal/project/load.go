@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/djsquash/djsquash/internal/diag"
 	"github.com/djsquash/djsquash/internal/migration"
@@ -71,15 +72,21 @@ func Load(root string) (*Loaded, error) {
 	diags := make([][]diag.Diagnostic, len(jobs))
 	errs := make([]error, len(jobs))
 	settings := l.Setting
+	// Workers take the next file by an atomic counter: handing each file
+	// over a channel made every worker park and wake 500 times.
 	var wg sync.WaitGroup
-	next := make(chan int)
+	var next atomic.Int64
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(jobs) {
+					return
+				}
 				j := jobs[i]
-				src, err := os.ReadFile(j.file)
+				src, err := readFile(j.file)
 				if err != nil {
 					errs[i] = err
 					continue
@@ -97,10 +104,6 @@ func Load(root string) (*Loaded, error) {
 			}
 		}()
 	}
-	for i := range jobs {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
 	for i := range jobs {
 		if errs[i] != nil {

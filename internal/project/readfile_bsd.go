@@ -1,0 +1,5 @@
+//go:build darwin || freebsd || netbsd || openbsd
+
+package project
+
+func open(path string) (int, error) { return openPlain(path) }
