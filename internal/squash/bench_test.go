@@ -10,9 +10,13 @@ import (
 )
 
 func synthProject(tb testing.TB, n int) (*project.Loaded, *graph.Graph, []Range) {
+	return synthWith(tb, synth.Options{Seed: 7, Apps: 20, Migrations: n, DataEvery: 10})
+}
+
+func synthWith(tb testing.TB, o synth.Options) (*project.Loaded, *graph.Graph, []Range) {
 	tb.Helper()
 	dir := tb.TempDir()
-	if _, err := synth.Generate(dir, synth.Options{Seed: 7, Apps: 20, Migrations: n, DataEvery: 10}); err != nil {
+	if _, err := synth.Generate(dir, o); err != nil {
 		tb.Fatal(err)
 	}
 	l, err := project.Load(dir)
@@ -61,5 +65,17 @@ func BenchmarkSquashPlan(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkSquashOneApp: the plan scripts/bench-vs-django times in a
+// process, one app of 500 migrations (cmd/synth's defaults).
+func BenchmarkSquashOneApp(b *testing.B) {
+	l, g, ranges := synthWith(b, synth.Options{Seed: 1, Apps: 1, Migrations: 500, DataEvery: 20})
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if plan := Build(l, g, Options{Ranges: ranges}); len(plan.Problems) > 0 {
+			b.Fatal(plan.Problems[0].Message)
+		}
 	}
 }

@@ -13,8 +13,10 @@ package squash
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/djsquash/djsquash/internal/diag"
 	"github.com/djsquash/djsquash/internal/graph"
@@ -89,6 +91,8 @@ type Squash struct {
 	Copied       []writer.Copy
 	Diagnostics  []diag.Diagnostic
 	Path         string
+
+	rendered func() (*writer.Result, error) // see planner.render
 }
 
 // DataOp is what happened to one RunPython or RunSQL.
@@ -133,6 +137,11 @@ type planner struct {
 	// graph's replay skips too.
 	want *state.Project
 	skip map[m.Operation]bool
+	// wantSnap is want's dump, taken on another core while the squashes
+	// are optimized.
+	wantSnap func() *state.Snapshot
+	apps     map[string]*appInfo
+	writers  chan struct{} // a token per file being written
 }
 
 // Build plans the squash. It reads only: nothing is written.
@@ -140,9 +149,17 @@ func Build(l *project.Loaded, g *graph.Graph, opts Options) *Plan {
 	p := &planner{l: l, g: g, opts: opts, plan: &Plan{}, ranges: map[string][]*m.Migration{}, inRange: map[m.Key]string{},
 		cutBefore: map[m.Key]string{}}
 	p.settings = l.Setting
+	p.apps = map[string]*appInfo{}
+	for _, a := range l.Apps {
+		p.apps[a.Label] = &appInfo{dir: a.MigrationsDir, module: a.Module}
+	}
+	p.writers = make(chan struct{}, runtime.GOMAXPROCS(0))
 	if !p.selectRanges() || !p.replayOriginal() {
 		return p.plan
 	}
+	snap := make(chan *state.Snapshot, 1)
+	go func() { snap <- p.want.Snapshot() }()
+	p.wantSnap = sync.OnceValue(func() *state.Snapshot { return <-snap })
 	// Split where a replay shows it is needed, a bounded number of times.
 	for attempt := 0; ; attempt++ {
 		p.plan.Squashes, p.plan.Splits = nil, nil
@@ -503,7 +520,6 @@ type cut struct {
 // state with the original history's. On failure it may name a cut that
 // would fix it.
 func (p *planner) replay(squashes []*Squash) (*cut, *diag.Diagnostic) {
-	want := p.want
 	bySquash := map[m.Key]*Squash{}
 	var migs []*m.Migration
 	migs = append(migs, p.l.Migrations...)
@@ -544,6 +560,7 @@ func (p *planner) replay(squashes []*Squash) (*cut, *diag.Diagnostic) {
 				s.Deviations = res.Deviations
 			}
 			s.Operations = ops
+			s.rendered = p.render(s)
 		}
 		for _, op := range ops {
 			if s == nil && p.skip[op] {
@@ -562,7 +579,7 @@ func (p *planner) replay(squashes []*Squash) (*cut, *diag.Diagnostic) {
 			}
 		}
 	}
-	if d := state.Diff(want, got); d != "" {
+	if d := p.wantSnap().Diff(got); d != "" {
 		return nil, failure("", -1, "this is a bug in djsquash; nothing was written", "the squashed history does not end in the original state:\n%s", d)
 	}
 	return nil, nil

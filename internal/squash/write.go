@@ -4,34 +4,60 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	m "github.com/djsquash/djsquash/internal/migration"
 	"github.com/djsquash/djsquash/internal/writer"
 )
 
-// write renders every squash and the max_migration.txt files to update.
-func (p *planner) write() {
-	apps := map[string]*appInfo{}
-	for _, a := range p.l.Apps {
-		apps[a.Label] = &appInfo{dir: a.MigrationsDir, module: a.Module}
+// render starts writing s's file on another goroutine once its operations
+// are final, so that the rest of the replay and the end-state comparison
+// run meanwhile; the result is what the returned function gives. At most
+// GOMAXPROCS files are written at once.
+func (p *planner) render(s *Squash) func() (*writer.Result, error) {
+	a := p.apps[s.App]
+	f := &writer.File{Replaces: s.Replaces, Initial: s.Initial, Atomic: true, Dependencies: s.Dependencies, Operations: s.Operations}
+	for _, d := range s.RunBefore {
+		f.RunBefore = append(f.RunBefore, d.Key)
 	}
+	seen := map[*m.Migration]bool{}
+	for _, mig := range s.Migrations {
+		if !seen[mig] && mig.Source != nil {
+			seen[mig] = true
+			f.Sources = append(f.Sources, writer.Source{File: mig.Source, Module: a.module + "." + mig.Name})
+		}
+		if !mig.Atomic {
+			f.Atomic = false
+		}
+	}
+	opts := writer.Options{Header: p.opts.Header, Style: p.opts.Style}
+	type result struct {
+		res *writer.Result
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		p.writers <- struct{}{}
+		defer func() { <-p.writers }()
+		res, err := writer.Write(f, opts)
+		done <- result{res, err}
+	}()
+	return sync.OnceValues(func() (*writer.Result, error) {
+		r := <-done
+		return r.res, r.err
+	})
+}
+
+// write collects every squash's file and the max_migration.txt files to
+// update.
+func (p *planner) write() {
+	apps := p.apps
 	for _, s := range p.plan.Squashes {
 		a := apps[s.App]
-		f := &writer.File{Replaces: s.Replaces, Initial: s.Initial, Atomic: true, Dependencies: s.Dependencies, Operations: s.Operations}
-		for _, d := range s.RunBefore {
-			f.RunBefore = append(f.RunBefore, d.Key)
+		if s.rendered == nil { // not met by the replay (cannot happen)
+			s.rendered = p.render(s)
 		}
-		seen := map[*m.Migration]bool{}
-		for _, mig := range s.Migrations {
-			if !seen[mig] && mig.Source != nil {
-				seen[mig] = true
-				f.Sources = append(f.Sources, writer.Source{File: mig.Source, Module: a.module + "." + mig.Name})
-			}
-			if !mig.Atomic {
-				f.Atomic = false
-			}
-		}
-		res, err := writer.Write(f, writer.Options{Header: p.opts.Header, Style: p.opts.Style})
+		res, err := s.rendered()
 		if err != nil {
 			p.problem(CodeReplayFailure, "", -1, "this is a bug in djsquash", "writing %s.%s: %v", s.App, s.Name, err)
 			continue

@@ -217,9 +217,27 @@ func (p *Project) dumpCached(texts map[python.Expr]string) map[string]ModelDump 
 
 // Diff describes how state b differs from a, a line per difference; ""
 // when they are equal.
-func Diff(a, b *Project) string {
-	texts := map[python.Expr]string{}
-	da, db := a.dumpCached(texts), b.dumpCached(texts)
+func Diff(a, b *Project) string { return a.Snapshot().Diff(b) }
+
+// Snapshot is a state's dump, taken once to compare other states with:
+// the squash planner takes the original history's while it optimizes.
+// A Snapshot is not safe for concurrent use (Diff extends its text cache).
+type Snapshot struct {
+	models map[string]ModelDump
+	texts  map[python.Expr]string
+}
+
+// Snapshot dumps p.
+func (p *Project) Snapshot() *Snapshot {
+	s := &Snapshot{texts: map[python.Expr]string{}}
+	s.models = p.dumpCached(s.texts)
+	return s
+}
+
+// Diff describes how state b differs from the snapshot's, as Diff does.
+func (s *Snapshot) Diff(b *Project) string {
+	// The texts of expressions both states share are computed once.
+	da, db := s.models, b.dumpCached(s.texts)
 	var keys []string
 	for k := range da {
 		keys = append(keys, k)
