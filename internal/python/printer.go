@@ -457,6 +457,19 @@ func (pr Printer) Assign(src []byte, target string, value Expr, indent int) (str
 	return n.layout(indent, ""), true
 }
 
+// Item lays out e as one item of a bracket split one item per line: at
+// indent, followed by a comma. The items of an exploded list assigned by
+// Assign are laid out exactly so, which lets a caller lay out a long list
+// in parts, on several cores. It reports false where Assign would.
+func (pr Printer) Item(src []byte, e Expr, indent int) (string, bool) {
+	p := &printer{src: src, rename: pr.Rename}
+	n := p.node(e)
+	if n.hasMultiline() {
+		return "", false
+	}
+	return n.layout(indent, ","), true
+}
+
 // Reformat reprints every simple assignment in the body of the classes
 // named className from its syntax tree, in black's style, keeping all else
 // byte for byte. It reports false when a statement holds a comment or a

@@ -2,8 +2,11 @@ package writer
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/djsquash/djsquash/internal/diag"
 	m "github.com/djsquash/djsquash/internal/migration"
@@ -133,8 +136,7 @@ func Write(f *File, opts Options) (*Result, error) {
 		attrs = append(attrs, text)
 	}
 	attrs = append(attrs, dependencies(f.Dependencies, opts.Style))
-	ops := &python.Exploded{Span: python.NoSpan, X: python.NewList(exprs...)}
-	text, ok := pr.Assign(nil, "operations", ops, 4)
+	text, ok := operations(pr, exprs)
 	if !ok {
 		text = plainAssign(f.Operations, 4)
 	}
@@ -218,4 +220,49 @@ func sortImports(set map[string]bool, order Style) []string {
 		return out[i] < out[j]
 	})
 	return out
+}
+
+// operations lays out "operations = [...]" as Printer.Assign would, the
+// items in parts on all cores: a squash can hold thousands of operations.
+func operations(pr python.Printer, exprs []python.Expr) (string, bool) {
+	const part = 64
+	if len(exprs) <= part {
+		return pr.Assign(nil, "operations", &python.Exploded{Span: python.NoSpan, X: python.NewList(exprs...)}, 4)
+	}
+	texts := make([]string, (len(exprs)+part-1)/part)
+	oks := make([]bool, len(texts))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := min(runtime.GOMAXPROCS(0), len(texts)); w > 0; w-- {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var b strings.Builder
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(texts) {
+					return
+				}
+				b.Reset()
+				oks[k] = true
+				for _, e := range exprs[k*part : min((k+1)*part, len(exprs))] {
+					item, ok := pr.Item(nil, e, 8)
+					if !ok {
+						oks[k] = false
+						break
+					}
+					b.WriteString(item)
+					b.WriteByte('\n')
+				}
+				texts[k] = b.String()
+			}
+		}()
+	}
+	wg.Wait()
+	for _, ok := range oks {
+		if !ok {
+			return "", false
+		}
+	}
+	return "    operations = [\n" + strings.Join(texts, "") + "    ]", true
 }

@@ -12,6 +12,7 @@ import (
 	m "github.com/djsquash/djsquash/internal/migration"
 	"github.com/djsquash/djsquash/internal/project"
 	"github.com/djsquash/djsquash/internal/python"
+	"github.com/djsquash/djsquash/internal/synth"
 )
 
 // rewrite writes a migration back as one file from its own source.
@@ -137,4 +138,36 @@ func udiff(a, b string) string {
 		out = out[:20]
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestOperationsInParts: the operations list laid out in parts on several
+// cores is what one Printer.Assign of the whole list gives, for lists
+// around and across the part size.
+func TestOperationsInParts(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := synth.Generate(dir, synth.Options{Seed: 3, Apps: 1, Migrations: 150, DataEvery: 10}); err != nil {
+		t.Fatal(err)
+	}
+	l, err := project.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []python.Expr
+	for _, mig := range l.Migrations {
+		for _, op := range mig.Operations {
+			all = append(all, OperationExpr(op))
+		}
+	}
+	if len(all) < 200 {
+		t.Fatalf("the generated app has %d operations; the test wants more than 200", len(all))
+	}
+	pr := python.Printer{}
+	for _, n := range []int{0, 1, 63, 64, 65, 128, 129, len(all)} {
+		exprs := all[:n]
+		want, wantOK := pr.Assign(nil, "operations", &python.Exploded{Span: python.NoSpan, X: python.NewList(exprs...)}, 4)
+		got, gotOK := operations(pr, exprs)
+		if got != want || gotOK != wantOK {
+			t.Errorf("%d operations: in parts (ok %v) differs from one Assign (ok %v):\n%s", n, gotOK, wantOK, udiff(want, got))
+		}
+	}
 }
