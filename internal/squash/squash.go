@@ -93,6 +93,7 @@ type Squash struct {
 	Path         string
 
 	rendered func() (*writer.Result, error) // see planner.render
+	scopes   func() *writer.Scopes          // see planner.readScopes
 }
 
 // DataOp is what happened to one RunPython or RunSQL.
@@ -531,6 +532,9 @@ func (p *planner) replay(squashes []*Squash) (*cut, *diag.Diagnostic) {
 		}
 		bySquash[mig.Key] = s
 		migs = append(migs, mig)
+		if s.scopes == nil {
+			p.readScopes(s)
+		}
 	}
 	sort.SliceStable(migs, func(i, j int) bool {
 		if migs[i].App != migs[j].App {

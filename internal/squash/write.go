@@ -15,21 +15,17 @@ import (
 // run meanwhile; the result is what the returned function gives. At most
 // GOMAXPROCS files are written at once.
 func (p *planner) render(s *Squash) func() (*writer.Result, error) {
-	a := p.apps[s.App]
-	f := &writer.File{Replaces: s.Replaces, Initial: s.Initial, Atomic: true, Dependencies: s.Dependencies, Operations: s.Operations}
+	f := &writer.File{Replaces: s.Replaces, Initial: s.Initial, Atomic: true, Dependencies: s.Dependencies, Operations: s.Operations,
+		Sources: p.sources(s)}
 	for _, d := range s.RunBefore {
 		f.RunBefore = append(f.RunBefore, d.Key)
 	}
-	seen := map[*m.Migration]bool{}
 	for _, mig := range s.Migrations {
-		if !seen[mig] && mig.Source != nil {
-			seen[mig] = true
-			f.Sources = append(f.Sources, writer.Source{File: mig.Source, Module: a.module + "." + mig.Name})
-		}
 		if !mig.Atomic {
 			f.Atomic = false
 		}
 	}
+	scopes := s.scopes
 	opts := writer.Options{Header: p.opts.Header, Style: p.opts.Style}
 	type result struct {
 		res *writer.Result
@@ -37,6 +33,10 @@ func (p *planner) render(s *Squash) func() (*writer.Result, error) {
 	}
 	done := make(chan result, 1)
 	go func() {
+		// The scopes first, holding no token: their reader needs one.
+		if scopes != nil {
+			f.Scopes = scopes()
+		}
 		p.writers <- struct{}{}
 		defer func() { <-p.writers }()
 		res, err := writer.Write(f, opts)
@@ -46,6 +46,33 @@ func (p *planner) render(s *Squash) func() (*writer.Result, error) {
 		r := <-done
 		return r.res, r.err
 	})
+}
+
+// sources are the files s's operations come from, with their modules.
+func (p *planner) sources(s *Squash) []writer.Source {
+	a := p.apps[s.App]
+	var out []writer.Source
+	seen := map[*m.Migration]bool{}
+	for _, mig := range s.Migrations {
+		if !seen[mig] && mig.Source != nil {
+			seen[mig] = true
+			out = append(out, writer.Source{File: mig.Source, Module: a.module + "." + mig.Name})
+		}
+	}
+	return out
+}
+
+// readScopes starts reading the scopes of s's sources, which its writer
+// will need, on a core the optimizer leaves idle.
+func (p *planner) readScopes(s *Squash) {
+	sources := p.sources(s)
+	done := make(chan *writer.Scopes, 1)
+	go func() {
+		p.writers <- struct{}{}
+		defer func() { <-p.writers }()
+		done <- writer.ReadScopes(sources)
+	}()
+	s.scopes = sync.OnceValue(func() *writer.Scopes { return <-done })
 }
 
 // write collects every squash's file and the max_migration.txt files to
