@@ -229,7 +229,7 @@ func (p *printer) node(e Expr) pnode {
 		if head.head != "" {
 			return p.atomOf(e) // a call of a call: left as written
 		}
-		var items []pnode
+		items := make([]pnode, 0, len(x.Args)+len(x.Keywords))
 		last := x.Func.End()
 		for _, a := range x.Args {
 			items = append(items, p.node(a))
@@ -261,7 +261,7 @@ func (p *printer) node(e Expr) pnode {
 			return p.seq("(", ")", x.Elts, x.End(), len(x.Elts) == 1)
 		}
 	case *Dict:
-		var items []pnode
+		items := make([]pnode, 0, len(x.Values))
 		last := x.Pos() + 1
 		for i, v := range x.Values {
 			it := p.node(v)
@@ -287,7 +287,7 @@ func (p *printer) node(e Expr) pnode {
 }
 
 func (p *printer) seq(open, close string, elts []Expr, end int, single bool) pnode {
-	n := pnode{head: open, tail: close, literal: true}
+	n := pnode{head: open, tail: close, literal: true, items: make([]pnode, 0, len(elts))}
 	last := -1
 	for _, e := range elts {
 		n.items = append(n.items, p.node(e))
@@ -457,17 +457,19 @@ func (pr Printer) Assign(src []byte, target string, value Expr, indent int) (str
 	return n.layout(indent, ""), true
 }
 
-// Item lays out e as one item of a bracket split one item per line: at
-// indent, followed by a comma. The items of an exploded list assigned by
-// Assign are laid out exactly so, which lets a caller lay out a long list
-// in parts, on several cores. It reports false where Assign would.
-func (pr Printer) Item(src []byte, e Expr, indent int) (string, bool) {
+// WriteItem appends e to b laid out as one item of a bracket split one
+// item per line: at indent, followed by a comma and a newline. The items
+// of an exploded list assigned by Assign are laid out exactly so, which
+// lets a caller lay out a long list in parts, on several cores. It reports
+// false, writing nothing, where Assign would.
+func (pr Printer) WriteItem(b *strings.Builder, src []byte, e Expr, indent int) bool {
 	p := &printer{src: src, rename: pr.Rename}
 	n := p.node(e)
 	if n.hasMultiline() {
-		return "", false
+		return false
 	}
-	return n.layout(indent, ","), true
+	n.write(b, indent, ",")
+	return true
 }
 
 // Reformat reprints every simple assignment in the body of the classes

@@ -169,9 +169,21 @@ func Write(f *File, opts Options) (*Result, error) {
 		text = plainAssign(f.Operations, 4)
 	}
 	attrs = append(attrs, text)
-	b.WriteString(strings.Join(attrs, "\n\n") + "\n")
+	size := b.Len() + 2*len(attrs) + 1
+	for _, a := range attrs {
+		size += len(a)
+	}
+	src := make([]byte, 0, size)
+	src = append(src, b.String()...)
+	for i, a := range attrs {
+		if i > 0 {
+			src = append(src, "\n\n"...)
+		}
+		src = append(src, a...)
+	}
+	src = append(src, '\n')
 
-	res := &Result{Src: []byte(b.String()), Diagnostics: c.diags}
+	res := &Result{Src: src, Diagnostics: c.diags}
 	for _, cp := range c.order {
 		res.Copied = append(res.Copied, Copy{Name: cp.b.name, As: cp.newName, From: cp.mod.name})
 	}
@@ -265,32 +277,39 @@ func operations(pr python.Printer, exprs []python.Expr) (string, bool) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var b strings.Builder
 			for {
 				k := int(next.Add(1)) - 1
 				if k >= len(texts) {
 					return
 				}
-				b.Reset()
+				var b strings.Builder
+				b.Grow(part * 256) // a typical operation's text; fewer regrowths
 				oks[k] = true
 				for _, e := range exprs[k*part : min((k+1)*part, len(exprs))] {
-					item, ok := pr.Item(nil, e, 8)
-					if !ok {
+					if !pr.WriteItem(&b, nil, e, 8) {
 						oks[k] = false
 						break
 					}
-					b.WriteString(item)
-					b.WriteByte('\n')
 				}
 				texts[k] = b.String()
 			}
 		}()
 	}
 	wg.Wait()
-	for _, ok := range oks {
+	const open, close = "    operations = [\n", "    ]"
+	n := len(open) + len(close)
+	for k, ok := range oks {
 		if !ok {
 			return "", false
 		}
+		n += len(texts[k])
 	}
-	return "    operations = [\n" + strings.Join(texts, "") + "    ]", true
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(open)
+	for _, t := range texts {
+		b.WriteString(t)
+	}
+	b.WriteString(close)
+	return b.String(), true
 }
