@@ -73,11 +73,12 @@ type optimizer struct {
 	// inside its source wrapper: the same field is asked about in every
 	// pass.
 	fields map[python.Expr]m.FieldInfo
-	// memo holds reduce()'s answer per pair of operation ids: the outer
-	// loop rescans the same pairs after every reduction, and operations
-	// never change. Ids (see id) make the key one word instead of two
-	// interfaces: the map was a third of the optimizer's time.
-	memo map[uint64]verdict
+	// memo holds reduce()'s answer per pair of operation ids, when it is
+	// not a reduction (a reduction is asked for once: its operations
+	// leave the list): the outer loop rescans the same pairs after every
+	// reduction, and operations never change. Ids (see id) make the key
+	// one word instead of two interfaces.
+	memo map[uint64]bool // through
 	ids  map[m.Operation]int32
 }
 
@@ -94,11 +95,13 @@ func (o *optimizer) id(op m.Operation) int32 {
 // reduceMemo is reduce, remembered; ia and ib are a's and b's ids.
 func (o *optimizer) reduceMemo(a, b m.Operation, ia, ib int32) verdict {
 	k := uint64(uint32(ia))<<32 | uint64(uint32(ib))
-	if v, ok := o.memo[k]; ok {
-		return v
+	if through, ok := o.memo[k]; ok {
+		return verdict{through: through}
 	}
 	v := o.reduce(a, b)
-	o.memo[k] = v
+	if !v.list {
+		o.memo[k] = v.through
+	}
 	return v
 }
 
@@ -157,7 +160,7 @@ func run(ops []m.Operation, app string, settings m.Settings, barriers, django52 
 		settings = m.DefaultSettings
 	}
 	o := &optimizer{app: app, settings: settings, deviations: map[Deviation]bool{}, django52: django52, barriers: barriers, fields: map[python.Expr]m.FieldInfo{},
-		memo: map[uint64]verdict{}, ids: make(map[m.Operation]int32, len(ops))}
+		memo: map[uint64]bool{}, ids: make(map[m.Operation]int32, len(ops))}
 	r := Result{}
 	p := pass{ops: ops, ids: make([]int32, len(ops))}
 	for i, op := range ops {
