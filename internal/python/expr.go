@@ -207,22 +207,22 @@ func binLevel(op string) int {
 	return -1
 }
 
-const binLevels = 6
-
 func (p *parser) bitor() Expr { return p.binary(0) }
 
+// binary parses operands joined by binary operators of level at least
+// level, by precedence climbing: one call per operand, where a function
+// per level made an operand (migration files are mostly operands: strings,
+// calls) descend through all six.
 func (p *parser) binary(level int) Expr {
-	if level == binLevels {
-		return p.factor()
-	}
-	left := p.binary(level + 1)
+	left := p.factor()
 	for p.tok.Kind == OP {
-		op := p.text(p.tok)
-		if binLevel(op) != level {
+		l := binLevel(string(p.src[p.tok.Pos:p.tok.End]))
+		if l < level {
 			break
 		}
+		op := p.text(p.tok)
 		p.next()
-		right := p.binary(level + 1)
+		right := p.binary(l + 1)
 		left = &BinOp{Span{left.Pos(), right.End()}, u(left), op, u(right)}
 	}
 	return left
