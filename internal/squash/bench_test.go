@@ -2,7 +2,10 @@ package squash
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/djsquash/djsquash/internal/graph"
 	"github.com/djsquash/djsquash/internal/project"
@@ -76,6 +79,37 @@ func BenchmarkSquashOneApp(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if plan := Build(l, g, Options{Ranges: ranges}); len(plan.Problems) > 0 {
 			b.Fatal(plan.Problems[0].Message)
+		}
+	}
+}
+
+// TestSquashSameOnAnyCores: the files do not depend on how many cores
+// render them or in what order the renders finish (DESIGN.md's promise):
+// plans on one core and on all cores, repeated, are byte for byte equal.
+func TestSquashSameOnAnyCores(t *testing.T) {
+	l, g, ranges := synthProject(t, 600)
+	files := func() map[string]string {
+		plan := Build(l, g, Options{Ranges: ranges, Shorten: true})
+		if len(plan.Problems) > 0 {
+			t.Fatalf("problems: %+v", plan.Problems[0])
+		}
+		out := map[string]string{}
+		for _, f := range plan.Files {
+			out[f.Path] = string(f.Content)
+		}
+		return out
+	}
+	prev := runtime.GOMAXPROCS(1)
+	one := files()
+	runtime.GOMAXPROCS(max(prev, 4))
+	defer runtime.GOMAXPROCS(prev)
+	if len(one) < 20 {
+		t.Fatalf("only %d files: the test wants many squashes rendered at once", len(one))
+	}
+	for run := 0; run < 3; run++ {
+		many := files()
+		if diff := cmp.Diff(one, many); diff != "" {
+			t.Fatalf("run %d on %d cores differs from one core (-one +many):\n%s", run, runtime.GOMAXPROCS(0), diff)
 		}
 	}
 }
