@@ -12,6 +12,7 @@
 package squash
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"sort"
@@ -138,6 +139,12 @@ type planner struct {
 	// graph's replay skips too.
 	want *state.Project
 	skip map[m.Operation]bool
+	// uses are the models RunPython code looks up (migration.ModelsUsed)
+	// that exist where the code runs in the original history: the new
+	// graph must have them at the code's new point too.
+	uses map[m.Operation][]m.ModelUse
+	// from is the migration each of those operations was read from.
+	from map[m.Operation]m.Key
 	// wantSnap is want's dump, taken on another core while the squashes
 	// are optimized.
 	wantSnap func() *state.Snapshot
@@ -570,7 +577,11 @@ func (p *planner) replay(squashes []*Squash) (*cut, *diag.Diagnostic) {
 			if s == nil && p.skip[op] {
 				continue
 			}
-			if err := got.Apply(k.App, op); err != nil {
+			err := p.usesMissing(got, op)
+			if err == nil {
+				err = got.Apply(k.App, op)
+			}
+			if err != nil {
 				if c := p.cutFor(s, k, err); c != nil {
 					return c, failure("", -1, "", "%v", err)
 				}
@@ -589,6 +600,28 @@ func (p *planner) replay(squashes []*Squash) (*cut, *diag.Diagnostic) {
 	return nil, nil
 }
 
+// missingModel is RunPython code looking up a model the state lacks at
+// the code's point.
+type missingModel struct {
+	use  m.ModelUse
+	from m.Key // the migration the code was read from
+}
+
+func (e *missingModel) Error() string {
+	return fmt.Sprintf("RunPython code of %s looks up %s.%s (apps.get_model), which does not exist at this point", e.from, e.use.App, e.use.Model)
+}
+
+// usesMissing reports a model that op's RunPython code looks up and the
+// state lacks, where the original history had it.
+func (p *planner) usesMissing(st *state.Project, op m.Operation) error {
+	for _, u := range p.uses[op] {
+		if !st.Has(u.App, u.Model) {
+			return &missingModel{use: u, from: p.from[op]}
+		}
+	}
+	return nil
+}
+
 // replayOriginal replays the original history in Django's plan order.
 // An operation outside every range that does not replay is skipped (and
 // will be in the new graph too); one inside a range ends that range before
@@ -596,6 +629,8 @@ func (p *planner) replay(squashes []*Squash) (*cut, *diag.Diagnostic) {
 func (p *planner) replayOriginal() bool {
 	p.want = state.New(p.settings)
 	p.skip = map[m.Operation]bool{}
+	p.uses = map[m.Operation][]m.ModelUse{}
+	p.from = map[m.Operation]m.Key{}
 	failed := map[m.Key]string{}
 	for _, k := range p.g.Plan() {
 		n := p.g.Node(k)
@@ -603,6 +638,14 @@ func (p *planner) replayOriginal() bool {
 			continue
 		}
 		for _, op := range n.Migration.Operations {
+			if rp, ok := op.(*m.RunPython); ok {
+				for _, u := range m.ModelsUsed(rp) {
+					if p.want.Has(u.App, u.Model) {
+						p.uses[op] = append(p.uses[op], u)
+						p.from[op] = k
+					}
+				}
+			}
 			if err := p.want.Apply(k.App, op); err != nil {
 				p.skip[op] = true
 				if _, ok := failed[k]; !ok {
@@ -672,7 +715,19 @@ func (p *planner) prepare(s *Squash) []m.Operation {
 func (p *planner) cutFor(s *Squash, at m.Key, err error) *cut {
 	msg := err.Error()
 	var app, model string
+	who := at.String() // what needs the model, for the reason
+	var mm *missingModel
+	if errors.As(err, &mm) {
+		app, model = mm.use.App, strings.ToLower(mm.use.Model)
+		who = "RunPython code of " + mm.from.String()
+		if mm.from != at {
+			who += " (in " + at.String() + ")"
+		}
+	}
 	for _, marker := range []string{" refers to ", "model "} {
+		if app != "" {
+			break
+		}
 		if i := strings.Index(msg, marker); i >= 0 {
 			rest := msg[i+len(marker):]
 			target, _, _ := strings.Cut(rest, ",")
@@ -692,13 +747,13 @@ func (p *planner) cutFor(s *Squash, at m.Key, err error) *cut {
 			case *m.RenameModel:
 				if strings.ToLower(x.OldName) == model {
 					if _, done := p.cutBefore[mig.Key]; !done {
-						return &cut{key: mig.Key, reason: fmt.Sprintf("split before %s because it renames %s.%s, which %s still names by its old name", mig.Name, app, x.OldName, at)}
+						return &cut{key: mig.Key, reason: fmt.Sprintf("split before %s because it renames %s.%s, which %s still uses by its old name", mig.Name, app, x.OldName, who)}
 					}
 				}
 			case *m.DeleteModel:
 				if strings.ToLower(x.Model) == model {
 					if _, done := p.cutBefore[mig.Key]; !done {
-						return &cut{key: mig.Key, reason: fmt.Sprintf("split before %s because it deletes %s.%s, which %s still needs", mig.Name, app, x.Model, at)}
+						return &cut{key: mig.Key, reason: fmt.Sprintf("split before %s because it deletes %s.%s, which %s still needs", mig.Name, app, x.Model, who)}
 					}
 				}
 			}

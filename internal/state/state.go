@@ -111,6 +111,13 @@ func (p *Project) ReplayPlan(migs []*migration.Migration) error {
 
 func key(app, model string) ModelKey { return ModelKey{App: app, Model: strings.ToLower(model)} }
 
+// Has reports whether model app.name exists (names compare as Django's
+// registry does, without case).
+func (p *Project) Has(app, name string) bool {
+	_, ok := p.Models[key(app, name)]
+	return ok
+}
+
 // model returns the model an operation names, ready to change, or an
 // error.
 func (p *Project) model(app, name string) (*Model, error) {
