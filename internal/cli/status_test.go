@@ -225,3 +225,34 @@ func TestStatusNeverPrintsPasswords(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusDefaultUserModel: with the default user model, migrations
+// depend on ("auth", "__first__") of django.contrib.auth, outside the
+// project. A database real Django migrated is up to date and consistent,
+// before and after squashing (Django resolves __first__ to auth's first
+// migration; status counts any auth row for it).
+func TestStatusDefaultUserModel(t *testing.T) {
+	src, _ := filepath.Abs("testdata/auth_user")
+	for _, c := range []struct {
+		v djangotest.Version
+		e djangotest.Engine
+	}{{"5.2", djangotest.SQLite}, {"5.2", djangotest.PostgreSQL}, {"3.2", djangotest.SQLite}} {
+		t.Run(fmt.Sprintf("django%s-%s", c.v, c.e), func(t *testing.T) {
+			t.Parallel()
+			p := djangotest.NewProject(t, src, c.v, c.e)
+			p.Migrate()
+			check := func(when string) {
+				code, out, errOut := run(t, "--project", p.Dir, "status", "--database", dbURL(p.DB))
+				if code != 0 || strings.Contains(out, "inconsistent") {
+					t.Errorf("%s: status exit %d:\n%s%s", when, code, out, errOut)
+				}
+			}
+			check("migrated")
+			if code, out, errOut := run(t, "--project", p.Dir, "squash", "--yes"); code != 0 {
+				t.Fatalf("squash: exit %d\n%s%s", code, out, errOut)
+			}
+			p.Migrate() // records the squash (check_replacements)
+			check("squashed")
+		})
+	}
+}

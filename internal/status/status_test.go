@@ -99,3 +99,25 @@ func TestInconsistentHistory(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+// TestExternalFirstIsApplied: a dependency on ("auth", "__first__") (the
+// default user model's swappable dependency) with auth outside the
+// project is met by any auth row, as Django resolves it to auth's first
+// migration; with no auth row at all it is not.
+func TestExternalFirstIsApplied(t *testing.T) {
+	in := Input{
+		Apps:       map[string]bool{"shop": true},
+		Migrations: []*migration.Migration{mig("shop", "0001", k("auth", "__first__"))},
+	}
+	r := Compute(in, []Recorded{
+		{Name: "migrated", Rows: []Key{k("auth", "0001_initial"), k("shop", "0001")}},
+		{Name: "broken", Rows: []Key{k("shop", "0001")}},
+	})
+	if got := r.Databases[0].Inconsistent; len(got) != 0 {
+		t.Errorf("migrated: %q", got)
+	}
+	want := []string{"Migration shop.0001 is applied before its dependency auth.__first__ on database 'broken'."}
+	if d := cmp.Diff(want, r.Databases[1].Inconsistent); d != "" {
+		t.Errorf("broken (-want +got):\n%s", d)
+	}
+}
