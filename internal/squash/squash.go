@@ -24,6 +24,7 @@ import (
 	m "github.com/djsquash/djsquash/internal/migration"
 	"github.com/djsquash/djsquash/internal/optimizer"
 	"github.com/djsquash/djsquash/internal/project"
+	"github.com/djsquash/djsquash/internal/python"
 	"github.com/djsquash/djsquash/internal/state"
 	"github.com/djsquash/djsquash/internal/writer"
 )
@@ -198,7 +199,11 @@ func unsquashable(mig *m.Migration) (string, int) {
 	}
 	for _, op := range mig.Operations {
 		if o, ok := op.(*m.Opaque); ok {
-			return fmt.Sprintf("%s cannot be squashed: %s", o.Name(), o.Reason), o.Pos()
+			what := o.Name()
+			if _, call := o.Expr.(*python.Call); !call {
+				what = "its operations" // a computed list or entry: no class to name
+			}
+			return fmt.Sprintf("%s cannot be squashed: %s", what, o.Reason), o.Pos()
 		}
 	}
 	return "", -1

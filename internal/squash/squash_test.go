@@ -1,0 +1,67 @@
+package squash
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/djsquash/djsquash/internal/graph"
+	"github.com/djsquash/djsquash/internal/project"
+)
+
+// writeProject writes files (path -> content) under a new directory.
+func writeProject(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for path, content := range files {
+		full := filepath.Join(dir, filepath.FromSlash(path))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestComputedOperationsListEndsRange: a migration whose whole operations
+// list is computed (django-allauth's account.0003 picks it with a
+// conditional) ends the range before it, and the note says so in words.
+func TestComputedOperationsListEndsRange(t *testing.T) {
+	mig := func(name, deps, ops string) string {
+		return "from django.conf import settings\nfrom django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n" +
+			"    dependencies = [" + deps + "]\n\n    operations = " + ops + "\n"
+	}
+	dir := writeProject(t, map[string]string{
+		"shop/__init__.py":            "",
+		"shop/migrations/__init__.py": "",
+		"shop/migrations/0001_initial.py": mig("0001", "", `[
+        migrations.CreateModel(name="Item", fields=[("id", models.AutoField(primary_key=True))]),
+    ]`),
+		"shop/migrations/0002_name.py": mig("0002", `("shop", "0001_initial")`, `[
+        migrations.AddField(model_name="item", name="name", field=models.CharField(max_length=10, default="")),
+    ]`),
+		"shop/migrations/0003_unique.py": mig("0003", `("shop", "0002_name")`, `(
+        [migrations.AlterUniqueTogether(name="item", unique_together={("name",)})]
+        if getattr(settings, "UNIQUE_ITEMS", True)
+        else []
+    )`),
+	})
+	l, err := project.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := graph.Build(l.Migrations, graph.Options{Apps: l.AppLabels()})
+	plan := Build(l, g, Options{Ranges: []Range{{App: "shop"}}, Shorten: true})
+	if len(plan.Problems) > 0 {
+		t.Fatalf("problems: %+v", plan.Problems)
+	}
+	if len(plan.Squashes) != 1 || len(plan.Squashes[0].Replaces) != 2 {
+		t.Fatalf("want one squash of 0001-0002, got %+v", plan.Squashes)
+	}
+	if len(plan.Skipped) != 1 || !strings.Contains(plan.Skipped[0].Message, "range ends before 0003_unique: its operations cannot be squashed: the operations list is computed") {
+		t.Errorf("skipped: %+v", plan.Skipped)
+	}
+}
