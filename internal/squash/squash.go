@@ -119,6 +119,7 @@ type chunk struct {
 	app   string
 	migs  []*m.Migration
 	deps  map[int]bool // chunks (or single nodes) this one depends on
+	dlist []int        // deps in the order added, for walking them
 	fixed bool         // a migration outside every range: a chunk of one that stays as it is
 }
 
@@ -299,23 +300,36 @@ func (p *planner) chunk() []*chunk {
 		chunks = append(chunks, c)
 		return c
 	}
+	addDep := func(c *chunk, d int) {
+		if !c.deps[d] {
+			c.deps[d] = true
+			c.dlist = append(c.dlist, d)
+		}
+	}
 	// reaches reports whether chunk from depends, transitively, on to.
+	// Visits are stamped in one slice, not a map per query: this walk is
+	// asked for every cross-app dependency and was a quarter of planning
+	// 10,000 migrations.
+	var mark []int
+	var stack []int
+	stamp := 0
 	reaches := func(from, to int) bool {
-		seen := map[int]bool{}
-		stack := []int{from}
+		stamp++
+		for len(mark) < len(chunks) {
+			mark = append(mark, 0)
+		}
+		stack = append(stack[:0], from)
 		for len(stack) > 0 {
 			c := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
 			if c == to {
 				return true
 			}
-			if seen[c] {
+			if mark[c] == stamp {
 				continue
 			}
-			seen[c] = true
-			for d := range chunks[c].deps {
-				stack = append(stack, d)
-			}
+			mark[c] = stamp
+			stack = append(stack, chunks[c].dlist...)
 		}
 		return false
 	}
@@ -352,7 +366,7 @@ func (p *planner) chunk() []*chunk {
 				c.migs = []*m.Migration{n.Migration}
 			}
 			for _, d := range parents {
-				c.deps[d] = true
+				addDep(c, d)
 			}
 			of[k] = c.id
 			continue
@@ -371,7 +385,7 @@ func (p *planner) chunk() []*chunk {
 			if reason != "" {
 				p.plan.Splits = append(p.plan.Splits, Split{App: app, After: cur.migs[len(cur.migs)-1].Key, Reason: reason})
 				next := newChunk(app, false)
-				next.deps[cur.id] = true
+				addDep(next, cur.id)
 				cur = next
 			}
 		}
@@ -382,7 +396,7 @@ func (p *planner) chunk() []*chunk {
 		cur.migs = append(cur.migs, n.Migration)
 		for _, d := range parents {
 			if d != cur.id {
-				cur.deps[d] = true
+				addDep(cur, d)
 			}
 		}
 		of[k] = cur.id
