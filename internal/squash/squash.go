@@ -519,20 +519,18 @@ func (p *planner) name(c *chunk, all []*chunk, appFirst bool) string {
 
 // checkNames refuses names that exist.
 func (p *planner) checkNames(out []*Squash) {
+	// Every loaded migration, also those the graph left out (a file
+	// Django would load all the same).
+	loaded := make(map[m.Key]bool, len(p.l.Migrations))
+	for _, mig := range p.l.Migrations {
+		loaded[mig.Key] = true
+	}
 	for _, s := range out {
-		if p.g.Node(m.Key{App: s.App, Name: s.Name}) != nil || p.exists(s) {
+		k := m.Key{App: s.App, Name: s.Name}
+		if p.g.Node(k) != nil || loaded[k] {
 			p.problem(CodeNameTaken, "", -1, "choose another --squashed-name", "migration %s.%s already exists", s.App, s.Name)
 		}
 	}
-}
-
-func (p *planner) exists(s *Squash) bool {
-	for _, mig := range p.l.Migrations {
-		if mig.App == s.App && mig.Name == s.Name {
-			return true
-		}
-	}
-	return false
 }
 
 // cut is a chunk boundary the replay asks for.

@@ -65,3 +65,34 @@ func TestComputedOperationsListEndsRange(t *testing.T) {
 		t.Errorf("skipped: %+v", plan.Skipped)
 	}
 }
+
+// TestNameTaken: a squash named like an existing migration is refused
+// (DJ403); another name is not.
+func TestNameTaken(t *testing.T) {
+	mig := func(deps, ops string) string {
+		return "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n" +
+			"    dependencies = [" + deps + "]\n\n    operations = [" + ops + "]\n"
+	}
+	dir := writeProject(t, map[string]string{
+		"shop/__init__.py":                "",
+		"shop/migrations/__init__.py":     "",
+		"shop/migrations/0001_initial.py": mig("", `migrations.CreateModel(name="Item", fields=[("id", models.AutoField(primary_key=True))])`),
+		"shop/migrations/0002_name.py":    mig(`("shop", "0001_initial")`, `migrations.AddField(model_name="item", name="name", field=models.CharField(max_length=10, default=""))`),
+	})
+	l, err := project.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := graph.Build(l.Migrations, graph.Options{Apps: l.AppLabels()})
+	for _, name := range []string{"initial", "name"} { // 0001_initial exists; 0001_name does not
+		plan := Build(l, g, Options{Ranges: []Range{{App: "shop"}}, SquashedName: name})
+		var codes []string
+		for _, d := range plan.Problems {
+			codes = append(codes, d.Code+" "+d.Message)
+		}
+		taken := len(codes) == 1 && codes[0] == CodeNameTaken+" migration shop.0001_initial already exists"
+		if (name == "initial") != taken {
+			t.Errorf("--squashed-name %s: problems %q", name, codes)
+		}
+	}
+}
