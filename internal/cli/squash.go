@@ -272,7 +272,7 @@ func (e *env) squash(ctx context.Context, args []string, f *squashFlags) error {
 	for _, file := range plan.Files {
 		fmt.Fprintf(e.stdout, "Wrote %s\n", file.Path)
 	}
-	fmt.Fprintln(e.stdout, "Keep the old migrations until every database has applied the squash (djsquash status tells), then prune.")
+	fmt.Fprintln(e.stdout, "Keep the old migrations until every database has applied the squash (djsquash status tells), then run djsquash prune.")
 	return nil
 }
 

@@ -1,0 +1,178 @@
+package prune
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/djsquash/djsquash/internal/graph"
+	m "github.com/djsquash/djsquash/internal/migration"
+	"github.com/djsquash/djsquash/internal/project"
+)
+
+func load(t *testing.T, files map[string]string) (*project.Loaded, *graph.Graph) {
+	t.Helper()
+	dir := t.TempDir()
+	for path, content := range files {
+		full := filepath.Join(dir, filepath.FromSlash(path))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l, err := project.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l, graph.Build(l.Migrations, graph.Options{Apps: l.AppLabels()})
+}
+
+const create = `migrations.CreateModel(name="Item", fields=[("id", models.AutoField(primary_key=True))])`
+const add = `migrations.AddField(model_name="item", name="name", field=models.CharField(max_length=10, default=""))`
+
+func fixture() map[string]string {
+	return map[string]string{
+		"shop/__init__.py":            "",
+		"shop/migrations/__init__.py": "",
+		"shop/migrations/0001_initial.py": `from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    initial = True
+
+    dependencies = []
+
+    operations = [` + create + `]
+`,
+		"shop/migrations/0002_name.py": `from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("shop", "0001_initial"),
+    ]
+
+    operations = [` + add + `]
+`,
+		"shop/migrations/0001_squashed_0002_name.py": `from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    replaces = [
+        ("shop", "0001_initial"),
+        ("shop", "0002_name"),
+    ]
+
+    initial = True
+
+    dependencies = []
+
+    operations = [` + create + `, ` + add + `]
+`,
+		"shop/migrations/0003_more.py": `from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("shop", "0002_name"),  # the last of the originals
+    ]
+
+    operations = []
+`,
+		"blog/__init__.py":            "",
+		"blog/migrations/__init__.py": "",
+		"blog/migrations/0001_initial.py": `from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0001_initial"), ("shop", "0001_squashed_0002_name")]
+
+    operations = []
+`,
+	}
+}
+
+// TestPrune: the replaced files go, the squash loses its replaces (and
+// the blank line after it), dependencies on replaced migrations name the
+// squash (a duplicate entry is removed), every other byte stays.
+func TestPrune(t *testing.T) {
+	l, g := load(t, fixture())
+	plan := Build(l, g, []m.Key{{App: "shop", Name: "0001_squashed_0002_name"}})
+	if len(plan.Problems) > 0 {
+		t.Fatalf("problems: %+v", plan.Problems)
+	}
+	if d := cmp.Diff([]string{"shop/migrations/0001_initial.py", "shop/migrations/0002_name.py"}, plan.Delete); d != "" {
+		t.Errorf("deleted (-want +got):\n%s", d)
+	}
+	got := map[string]string{}
+	for _, f := range plan.Files {
+		got[f.Path] = string(f.Content)
+	}
+	want := map[string]string{
+		"shop/migrations/0001_squashed_0002_name.py": `from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    initial = True
+
+    dependencies = []
+
+    operations = [` + create + `, ` + add + `]
+`,
+		"shop/migrations/0003_more.py": `from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("shop", "0001_squashed_0002_name"),  # the last of the originals
+    ]
+
+    operations = []
+`,
+		"blog/migrations/0001_initial.py": `from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0001_squashed_0002_name")]
+
+    operations = []
+`,
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("edited files (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]Pruned{{Key: m.Key{App: "shop", Name: "0001_squashed_0002_name"}, Deleted: []string{"0001_initial", "0002_name"},
+		Rewired: []string{"blog.0001_initial", "shop.0003_more"}}}, plan.Pruned); d != "" {
+		t.Errorf("pruned (-want +got):\n%s", d)
+	}
+}
+
+// TestPruneRefuses: a migration that is not a squash, and a squash of a
+// squash.
+func TestPruneRefuses(t *testing.T) {
+	files := fixture()
+	files["shop/migrations/0001_squashed_0003_more.py"] = `from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    replaces = [("shop", "0001_squashed_0002_name"), ("shop", "0003_more")]
+
+    dependencies = []
+
+    operations = [` + create + `, ` + add + `]
+`
+	l, g := load(t, files)
+	for key, code := range map[m.Key]string{
+		{App: "shop", Name: "0003_more"}:               CodeNotSquash,
+		{App: "shop", Name: "0001_squashed_0003_more"}: CodeNested,
+	} {
+		plan := Build(l, g, []m.Key{key})
+		if len(plan.Problems) != 1 || plan.Problems[0].Code != code || len(plan.Files) > 0 || len(plan.Delete) > 0 {
+			t.Errorf("%s: want one %s and nothing to do, got %+v", key, code, plan)
+		}
+	}
+}
