@@ -248,7 +248,7 @@ func (e *env) checkPrunable(ctx context.Context, l *loaded, keys []migration.Key
 			continue
 		}
 		for _, b := range v.Behind {
-			behind = append(behind, fmt.Sprintf("%s: %s has %s (%d to apply)", v.Squash, b.Database, b.State, b.Missing))
+			behind = append(behind, fmt.Sprintf("%s: behind in %s", v.Squash, behindText(b)))
 		}
 	}
 	if len(behind) > 0 {

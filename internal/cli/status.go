@@ -145,11 +145,19 @@ func printStatus(w io.Writer, r *status.Report, verbose bool) {
 			}
 			var behind []string
 			for _, b := range v.Behind {
-				behind = append(behind, fmt.Sprintf("%s (%s, %d to apply)", b.Database, b.State, b.Missing))
+				behind = append(behind, behindText(b))
 			}
 			fmt.Fprintf(w, "  %-40s NOT safe to prune: behind: %s\n", v.Squash, strings.Join(behind, ", "))
 		}
 	}
+}
+
+// behindText says how far behind a squash one database is.
+func behindText(b status.Behind) string {
+	if b.State == status.NotRecorded {
+		return fmt.Sprintf("%s (applied through its originals, not recorded yet: run migrate there)", b.Database)
+	}
+	return fmt.Sprintf("%s (%s, %d to apply)", b.Database, b.State, b.Missing)
 }
 
 // isTTY reports whether a stream (stdin, stdout, stderr) is a terminal.

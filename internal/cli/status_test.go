@@ -84,7 +84,10 @@ func TestStatusMatchesShowmigrations(t *testing.T) {
 	}{
 		{"unmigrated", func(p *djangotest.Project) { squash(p) }, false},
 		{"partway into the squash", func(p *djangotest.Project) { p.Migrate("accounts", "0003"); squash(p) }, false},
-		{"migrated before the squash", func(p *djangotest.Project) { p.Migrate(); squash(p) }, true},
+		// Applied through the originals, but the squash's row is written
+		// only by the next migrate run: not yet safe to prune.
+		{"migrated before the squash", func(p *djangotest.Project) { p.Migrate(); squash(p) }, false},
+		{"migrated before the squash, then migrate", func(p *djangotest.Project) { p.Migrate(); squash(p); p.Migrate() }, true},
 		{"migrated with the squash", func(p *djangotest.Project) { squash(p); p.Migrate() }, true},
 	}
 	for _, c := range []struct {

@@ -52,6 +52,11 @@ const (
 	Full    SquashState = "applied"
 	Partial SquashState = "partial"
 	None    SquashState = "unapplied"
+	// NotRecorded is a verdict's reason only: every replaced migration is
+	// applied but the squash's own row is missing (nobody ran migrate
+	// since the squash arrived; migrate records it). Pruning then would
+	// leave Django a migration it has no row for.
+	NotRecorded SquashState = "not recorded"
 )
 
 // Squash is a squash's state in one database.
@@ -137,9 +142,16 @@ func Compute(in Input, dbs []Recorded) *Report {
 		v := Verdict{Squash: m.Key.String(), SafeToPrune: len(dbs) > 0}
 		for _, d := range r.Databases {
 			for _, s := range d.Squashes {
-				if s.Key == m.Key && s.State != Full {
+				switch {
+				case s.Key != m.Key:
+				case s.State != Full:
 					v.SafeToPrune = false
 					v.Behind = append(v.Behind, Behind{Database: d.Name, Missing: s.Remaining, State: s.State})
+				case !s.Recorded:
+					// Once pruned, the squash is an ordinary migration:
+					// Django needs its row, not its originals'.
+					v.SafeToPrune = false
+					v.Behind = append(v.Behind, Behind{Database: d.Name, State: NotRecorded})
 				}
 			}
 		}

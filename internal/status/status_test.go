@@ -52,7 +52,8 @@ func TestSquashStatesAndVerdict(t *testing.T) {
 		t.Errorf("squash states (-want +got):\n%s", d)
 	}
 	wantV := []Verdict{{Squash: "shop.0001_squashed_0002", Behind: []Behind{
-		{Database: "fresh", Missing: 2, State: None}, {Database: "staging", Missing: 1, State: Partial}}}}
+		{Database: "fresh", Missing: 2, State: None}, {Database: "staging", Missing: 1, State: Partial},
+		{Database: "production", State: NotRecorded}}}} // applied through the originals, no row of its own yet
 	if d := cmp.Diff(wantV, r.Verdicts); d != "" {
 		t.Errorf("verdicts (-want +got):\n%s", d)
 	}
@@ -80,13 +81,21 @@ func TestSquashStatesAndVerdict(t *testing.T) {
 }
 
 func TestAllDatabasesDoneIsSafe(t *testing.T) {
-	r := Compute(project(), []Recorded{
-		// A fresh database migrated with the squash: Django records the
-		// replaced names, then check_replacements adds the squash's row.
-		{Name: "a", Rows: []Key{k("shop", "0001"), k("shop", "0002"), k("shop", "0001_squashed_0002"), k("blog", "0001"), k("shop", "0003")}},
-		// Migrated with the originals before the squash existed.
-		{Name: "b", Rows: []Key{k("shop", "0001"), k("shop", "0002"), k("blog", "0001"), k("shop", "0003")}},
-	})
+	a := Recorded{Name: "a", Rows: []Key{k("shop", "0001"), k("shop", "0002"), k("shop", "0001_squashed_0002"), k("blog", "0001"), k("shop", "0003")}}
+	// Migrated with the originals before the squash existed: applied, but
+	// nobody ran migrate since, which records the squash's row. Pruned,
+	// the squash would be a migration Django has no row for.
+	b := Recorded{Name: "b", Rows: []Key{k("shop", "0001"), k("shop", "0002"), k("blog", "0001"), k("shop", "0003")}}
+	r := Compute(project(), []Recorded{a, b})
+	want := []Verdict{{Squash: "shop.0001_squashed_0002", Behind: []Behind{{Database: "b", State: NotRecorded}}}}
+	if d := cmp.Diff(want, r.Verdicts); d != "" || r.Problems() {
+		t.Errorf("verdict (-want +got):\n%s", d)
+	}
+	// A fresh database migrated with the squash: Django records the
+	// replaced names, then check_replacements adds the squash's row; and
+	// b after a migrate run.
+	b.Rows = append(b.Rows, k("shop", "0001_squashed_0002"))
+	r = Compute(project(), []Recorded{a, b})
 	if len(r.Verdicts) != 1 || !r.Verdicts[0].SafeToPrune || r.Problems() {
 		t.Errorf("expected safe to prune and no problems: %+v", r)
 	}
