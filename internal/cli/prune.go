@@ -119,19 +119,7 @@ func (e *env) prune(ctx context.Context, args []string, f *pruneFlags) error {
 	if len(plan.Problems) > 0 {
 		rep.Problems = append(rep.Problems, plan.Problems...)
 		l.Locate(rep.Problems)
-		if e.g.json {
-			if err := writeJSON(e, rep); err != nil {
-				return err
-			}
-		} else {
-			for _, d := range rep.Problems {
-				fmt.Fprintln(e.stderr, d)
-				if d.Hint != "" {
-					fmt.Fprintf(e.stderr, "  hint: %s\n", d.Hint)
-				}
-			}
-		}
-		return problems("refusing to prune; nothing was changed")
+		return e.refuse(rep, rep.Problems, "refusing to prune; nothing was changed")
 	}
 	for _, p := range plan.Pruned {
 		rep.Pruned = append(rep.Pruned, prunedJSON{Squash: p.Key.String(), Deleted: nonNil(p.Deleted), Missing: nonNil(p.Missing), Rewired: nonNil(p.Rewired)})

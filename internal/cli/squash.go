@@ -210,19 +210,7 @@ func (e *env) squash(ctx context.Context, args []string, f *squashFlags) error {
 		rep.Files = append(rep.Files, file.Path)
 	}
 	if len(plan.Problems) > 0 {
-		if e.g.json {
-			if err := writeJSON(e, rep); err != nil {
-				return err
-			}
-		} else {
-			for _, d := range rep.Problems {
-				fmt.Fprintln(e.stderr, d)
-				if d.Hint != "" {
-					fmt.Fprintf(e.stderr, "  hint: %s\n", d.Hint)
-				}
-			}
-		}
-		return problems("refusing to squash; nothing was written")
+		return e.refuse(rep, rep.Problems, "refusing to squash; nothing was written")
 	}
 	if !e.g.json {
 		for _, d := range rep.Skipped {
@@ -392,4 +380,22 @@ func isApplied(l *loaded, mig *migration.Migration, applied map[migration.Key]bo
 		}
 	}
 	return true
+}
+
+// refuse reports problems that stop a command: the report as JSON with
+// --json, else each problem and its hint on stderr; exit 1.
+func (e *env) refuse(report any, ds []diag.Diagnostic, msg string) error {
+	if e.g.json {
+		if err := writeJSON(e, report); err != nil {
+			return err
+		}
+	} else {
+		for _, d := range ds {
+			fmt.Fprintln(e.stderr, d)
+			if d.Hint != "" {
+				fmt.Fprintf(e.stderr, "  hint: %s\n", d.Hint)
+			}
+		}
+	}
+	return problems(msg)
 }

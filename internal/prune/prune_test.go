@@ -1,12 +1,11 @@
 package prune
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/djsquash/djsquash/internal/golden"
 	"github.com/djsquash/djsquash/internal/graph"
 	m "github.com/djsquash/djsquash/internal/migration"
 	"github.com/djsquash/djsquash/internal/project"
@@ -14,17 +13,7 @@ import (
 
 func load(t *testing.T, files map[string]string) (*project.Loaded, *graph.Graph) {
 	t.Helper()
-	dir := t.TempDir()
-	for path, content := range files {
-		full := filepath.Join(dir, filepath.FromSlash(path))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	l, err := project.Load(dir)
+	l, err := project.Load(golden.WriteTree(t, files))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,30 +1,13 @@
 package squash
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/djsquash/djsquash/internal/golden"
 	"github.com/djsquash/djsquash/internal/graph"
 	"github.com/djsquash/djsquash/internal/project"
 )
-
-// writeProject writes files (path -> content) under a new directory.
-func writeProject(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for path, content := range files {
-		full := filepath.Join(dir, filepath.FromSlash(path))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
 
 // TestComputedOperationsListEndsRange: a migration whose whole operations
 // list is computed (django-allauth's account.0003 picks it with a
@@ -34,7 +17,7 @@ func TestComputedOperationsListEndsRange(t *testing.T) {
 		return "from django.conf import settings\nfrom django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n" +
 			"    dependencies = [" + deps + "]\n\n    operations = " + ops + "\n"
 	}
-	dir := writeProject(t, map[string]string{
+	dir := golden.WriteTree(t, map[string]string{
 		"shop/__init__.py":            "",
 		"shop/migrations/__init__.py": "",
 		"shop/migrations/0001_initial.py": mig("0001", "", `[
@@ -73,7 +56,7 @@ func TestNameTaken(t *testing.T) {
 		return "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n" +
 			"    dependencies = [" + deps + "]\n\n    operations = [" + ops + "]\n"
 	}
-	dir := writeProject(t, map[string]string{
+	dir := golden.WriteTree(t, map[string]string{
 		"shop/__init__.py":                "",
 		"shop/migrations/__init__.py":     "",
 		"shop/migrations/0001_initial.py": mig("", `migrations.CreateModel(name="Item", fields=[("id", models.AutoField(primary_key=True))])`),
