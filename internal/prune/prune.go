@@ -28,6 +28,7 @@ const (
 	CodeNested    = "DJ502" // the squash replaces a squash
 	CodeEdit      = "DJ503" // a file cannot be edited as planned
 	CodeGraph     = "DJ504" // the pruned graph does not build or replay (a bug)
+	CodeImported  = "DJ505" // a migration that stays imports code from one prune would delete
 )
 
 // File is a file to overwrite.
@@ -86,6 +87,32 @@ func Build(l *project.Loaded, g *graph.Graph, squashes []m.Key) *Plan {
 		}
 		pruned[k] = true
 		plan.Pruned = append(plan.Pruned, pr)
+	}
+	if len(plan.Problems) > 0 {
+		return refused(plan)
+	}
+
+	// Code that stays must not import from a module prune deletes: a squash
+	// whose code could not be copied imports it from the original
+	// (importlib.import_module("shop.migrations.0007_data")).
+	moduleOf := map[string]string{}
+	for _, a := range l.Apps {
+		moduleOf[a.Label] = a.Module
+	}
+	for _, mig := range l.Migrations {
+		if _, gone := replacedBy[mig.Key]; gone || mig.Source == nil {
+			continue
+		}
+		for r := range replacedBy {
+			if byKey[r] == nil || moduleOf[r.App] == "" {
+				continue
+			}
+			module := moduleOf[r.App] + "." + r.Name
+			if i := bytes.Index(mig.Source.Src, []byte(module)); i >= 0 {
+				problem(CodeImported, mig.File, i, "copy that code into "+mig.Name+" first (the squash could not)",
+					"%s uses code of %s, which prune would delete", mig.Key, module)
+			}
+		}
 	}
 	if len(plan.Problems) > 0 {
 		return refused(plan)

@@ -165,3 +165,33 @@ class Migration(migrations.Migration):
 		}
 	}
 }
+
+// TestPruneKeepsImportedCode: a squash that imports code from an original
+// (what squash writes when it cannot copy a function) stops prune.
+func TestPruneKeepsImportedCode(t *testing.T) {
+	files := fixture()
+	files["shop/migrations/0001_squashed_0002_name.py"] = `import importlib
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    replaces = [
+        ("shop", "0001_initial"),
+        ("shop", "0002_name"),
+    ]
+
+    dependencies = []
+
+    operations = [
+        ` + create + `,
+        ` + add + `,
+        migrations.RunPython(importlib.import_module("shop.migrations.0002_name").forwards),
+    ]
+`
+	l, g := load(t, files)
+	plan := Build(l, g, []m.Key{{App: "shop", Name: "0001_squashed_0002_name"}})
+	if len(plan.Problems) != 1 || plan.Problems[0].Code != CodeImported || len(plan.Delete) > 0 {
+		t.Errorf("want one %s and nothing to do, got %+v", CodeImported, plan)
+	}
+}
