@@ -154,8 +154,11 @@ func Build(l *project.Loaded, g *graph.Graph, squashes []m.Key) *Plan {
 			continue
 		}
 		// Read it back: the edit must give the planned attributes.
+		// (With the notes the original gets: a computed operations list
+		// stays computed.)
 		back, ds := m.Read(mig.Key, mig.File, src, l.Setting)
-		if len(ds) > 0 || back.Unreadable || len(back.Replaces) > 0 && pruned[mig.Key] ||
+		_, dsBefore := m.Read(mig.Key, mig.File, mig.Source.Src, l.Setting)
+		if !sameCodes(ds, dsBefore) || back.Unreadable || len(back.Replaces) > 0 && pruned[mig.Key] ||
 			!sameKeys(back.Dependencies, deps) || !sameKeys(back.RunBefore, runBefore) {
 			problem(CodeEdit, mig.File, mig.ClassPos, "this is a bug in djsquash; nothing was written", "%s: the edited file does not read back as planned", mig.Key)
 			continue
@@ -216,6 +219,18 @@ func contains(s []string, x string) bool {
 		}
 	}
 	return false
+}
+
+func sameCodes(a, b []diag.Diagnostic) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Code != b[i].Code || a[i].Severity != b[i].Severity {
+			return false
+		}
+	}
+	return true
 }
 
 func sameKeys(a, b []m.Dependency) bool {

@@ -1,6 +1,7 @@
 package prune
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -193,5 +194,33 @@ class Migration(migrations.Migration):
 	plan := Build(l, g, []m.Key{{App: "shop", Name: "0001_squashed_0002_name"}})
 	if len(plan.Problems) != 1 || plan.Problems[0].Code != CodeImported || len(plan.Delete) > 0 {
 		t.Errorf("want one %s and nothing to do, got %+v", CodeImported, plan)
+	}
+}
+
+// TestPruneKeepsComputedLists: a migration that names a replaced one and
+// computes its operations list (django-allauth's account.0003) is rewired;
+// what the reader notes about it stays as it was.
+func TestPruneKeepsComputedLists(t *testing.T) {
+	files := fixture()
+	files["shop/migrations/0003_more.py"] = `from django.conf import settings
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("shop", "0002_name"),
+    ]
+
+    operations = [] if getattr(settings, "FLAG", True) else []
+`
+	l, g := load(t, files)
+	plan := Build(l, g, []m.Key{{App: "shop", Name: "0001_squashed_0002_name"}})
+	if len(plan.Problems) > 0 {
+		t.Fatalf("problems: %+v", plan.Problems)
+	}
+	for _, f := range plan.Files {
+		if f.Path == "shop/migrations/0003_more.py" && !strings.Contains(string(f.Content), `("shop", "0001_squashed_0002_name"),`) {
+			t.Errorf("0003 not rewired:\n%s", f.Content)
+		}
 	}
 }
