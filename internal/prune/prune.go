@@ -95,22 +95,41 @@ func Build(l *project.Loaded, g *graph.Graph, squashes []m.Key) *Plan {
 	// Code that stays must not import from a module prune deletes: a squash
 	// whose code could not be copied imports it from the original
 	// (importlib.import_module("shop.migrations.0007_data")).
-	moduleOf := map[string]string{}
+	deleted := map[string]m.Key{} // dotted module -> replaced migration on disk
+	var prefixes []string         // the migrations packages they live in
 	for _, a := range l.Apps {
-		moduleOf[a.Label] = a.Module
+		found := false
+		for r := range replacedBy {
+			if r.App == a.Label && byKey[r] != nil {
+				deleted[a.Module+"."+r.Name] = r
+				found = true
+			}
+		}
+		if found {
+			prefixes = append(prefixes, a.Module+".")
+		}
 	}
 	for _, mig := range l.Migrations {
 		if _, gone := replacedBy[mig.Key]; gone || mig.Source == nil {
 			continue
 		}
-		for r := range replacedBy {
-			if byKey[r] == nil || moduleOf[r.App] == "" {
-				continue
-			}
-			module := moduleOf[r.App] + "." + r.Name
-			if i := bytes.Index(mig.Source.Src, []byte(module)); i >= 0 {
-				problem(CodeImported, mig.File, i, "copy that code into "+mig.Name+" first (the squash could not)",
-					"%s uses code of %s, which prune would delete", mig.Key, module)
+		src := mig.Source.Src
+		for _, prefix := range prefixes {
+			for at := 0; ; {
+				i := bytes.Index(src[at:], []byte(prefix))
+				if i < 0 {
+					break
+				}
+				start := at + i
+				end := start + len(prefix)
+				for end < len(src) && (src[end] == '_' || src[end] >= '0' && src[end] <= '9' || src[end] >= 'a' && src[end] <= 'z' || src[end] >= 'A' && src[end] <= 'Z') {
+					end++
+				}
+				if _, ok := deleted[string(src[start:end])]; ok {
+					problem(CodeImported, mig.File, start, "copy that code into "+mig.Name+" first (the squash could not)",
+						"%s uses code of %s, which prune would delete", mig.Key, src[start:end])
+				}
+				at = end
 			}
 		}
 	}
