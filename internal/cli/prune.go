@@ -106,6 +106,20 @@ func (e *env) prune(ctx context.Context, args []string, f *pruneFlags) error {
 		return nil
 	}
 
+	// Prune edits files across apps: refuse on any error check reports.
+	var blocking []diag.Diagnostic
+	for _, d := range checkProject(l) {
+		if d.Severity == diag.Error {
+			blocking = append(blocking, d)
+		}
+	}
+	if len(blocking) > 0 {
+		for _, d := range blocking {
+			fmt.Fprintln(e.stderr, d)
+		}
+		return problems("refusing to prune: djsquash check reports errors")
+	}
+
 	rep := pruneReport{Pruned: []prunedJSON{}, Problems: []diag.Diagnostic{}, Edited: []string{}, Deleted: []string{}, Checked: []string{}}
 	if !f.force {
 		checked, err := e.checkPrunable(ctx, l, keys, &f.db)

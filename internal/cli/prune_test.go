@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/djsquash/djsquash/internal/djangotest"
 )
 
@@ -50,8 +52,8 @@ func TestPruneMigrates(t *testing.T) {
 			if code != ExitProblems || !strings.Contains(errOut, "accounts.0001_squashed_0008_normalise_countries") {
 				t.Errorf("prune with a database inside a range: exit %d\n%s", code, errOut)
 			}
-			if len(migrationFiles(t, part.Dir)) != len(before) {
-				t.Errorf("a refused prune changed files")
+			if d := cmp.Diff(before, migrationFiles(t, part.Dir)); d != "" {
+				t.Errorf("a refused prune changed files:\n%s", d)
 			}
 
 			p := djangotest.NewProject(t, src, c.v, c.e)
@@ -96,5 +98,28 @@ func TestPruneMigrates(t *testing.T) {
 				t.Errorf("a fresh database of the pruned tree differs:\n%s", d)
 			}
 		})
+	}
+}
+
+// TestPruneRefusesOnCheckErrors: prune edits files across apps, so any
+// error check reports (here a dependency entry that is a list, which
+// Django's loader cannot hash) stops it before anything is planned.
+func TestPruneRefusesOnCheckErrors(t *testing.T) {
+	src, _ := filepath.Abs("testdata/cases/squashed/project")
+	dir := filepath.Join(t.TempDir(), "project")
+	if err := djangotest.CopyTree(src, dir); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "shop", "migrations", "0005_bad.py")
+	if err := os.WriteFile(bad, []byte("from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = [['shop', '0004_step']]\n    operations = []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := migrationFiles(t, dir)
+	code, out, errOut := run(t, "--project", dir, "prune", "--force", "--yes")
+	if code != ExitProblems || !strings.Contains(errOut, "DJ203") || !strings.Contains(errOut, "refusing to prune") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+	if d := cmp.Diff(before, migrationFiles(t, dir)); d != "" {
+		t.Errorf("a refused prune changed files:\n%s", d)
 	}
 }

@@ -224,3 +224,68 @@ class Migration(migrations.Migration):
 		}
 	}
 }
+
+// TestRewireLayouts: dependency lists written in the layouts found in the
+// wild (one line, one entry per line, comments, trailing comma or not,
+// a tuple of tuples, single quotes, a swappable dependency) are rewired in place: the
+// file reads back with the squash where the replaced migration was (once),
+// and every other entry as it was.
+func TestRewireLayouts(t *testing.T) {
+	layouts := []string{
+		`[("shop", "0002_name")]`,
+		`[("shop", "0002_name"),]`,
+		`[("shop", "0001_initial"), ("shop", "0002_name")]`,
+		`[("shop", "0002_name"), ("shop", "0001_initial")]`,
+		`[("shop", "0002_name"), ("shop", "0001_squashed_0002_name")]`,
+		`[("shop", "0001_squashed_0002_name"), ("shop", "0002_name")]`,
+		"[\n        (\"shop\", \"0002_name\"),\n        (\"shop\", \"0001_initial\"),\n    ]",
+		"[\n        (\"shop\", \"0001_squashed_0002_name\"),\n        (\"shop\", \"0002_name\"),  # why\n    ]",
+		"[\n        (\"shop\", \"0002_name\"),\n        (\"shop\", \"0001_squashed_0002_name\")\n    ]",
+		"[\n        migrations.swappable_dependency(settings.AUTH_USER_MODEL),\n        ('shop', '0002_name'),\n    ]",
+		`(("shop", "0001_initial"), ("shop", "0002_name"),)`,
+	}
+	for _, deps := range layouts {
+		files := fixture()
+		files["blog/migrations/0001_initial.py"] = "from django.conf import settings\nfrom django.db import migrations\n\n\nclass Migration(migrations.Migration):\n" +
+			"    dependencies = " + deps + "\n\n    operations = []\n"
+		l, g := load(t, files)
+		plan := Build(l, g, []m.Key{{App: "shop", Name: "0001_squashed_0002_name"}})
+		if len(plan.Problems) > 0 {
+			t.Errorf("%s: problems %+v", deps, plan.Problems)
+			continue
+		}
+		var src []byte
+		for _, f := range plan.Files {
+			if f.Path == "blog/migrations/0001_initial.py" {
+				src = f.Content
+			}
+		}
+		back, ds := m.Read(m.Key{App: "blog", Name: "0001_initial"}, "x.py", src, nil)
+		if len(ds) > 0 || back == nil {
+			t.Errorf("%s: edited file:\n%s\n%v", deps, src, ds)
+			continue
+		}
+		var got []string
+		for _, d := range back.Dependencies {
+			got = append(got, d.Key.String())
+		}
+		// What the list must say: the replaced entries become the squash,
+		// once, where the first of them (or the squash) stood.
+		orig, _ := m.Read(m.Key{App: "blog", Name: "0001_initial"}, "x.py", []byte(files["blog/migrations/0001_initial.py"]), nil)
+		var want []string
+		seen := map[string]bool{}
+		for _, d := range orig.Dependencies {
+			k := d.Key.String()
+			if k == "shop.0001_initial" || k == "shop.0002_name" {
+				k = "shop.0001_squashed_0002_name"
+			}
+			if !seen[k] {
+				seen[k] = true
+				want = append(want, k)
+			}
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("%s: dependencies (-want +got):\n%s\n%s", deps, d, src)
+		}
+	}
+}
