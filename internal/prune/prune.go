@@ -29,6 +29,7 @@ const (
 	CodeEdit      = "DJ503" // a file cannot be edited as planned
 	CodeGraph     = "DJ504" // the pruned graph does not build or replay (a bug)
 	CodeImported  = "DJ505" // a migration that stays imports code from one prune would delete
+	CodeRunBefore = "DJ506" // a replaced migration orders another (run_before) and the squash does not
 )
 
 // File is a file to overwrite.
@@ -87,6 +88,32 @@ func Build(l *project.Loaded, g *graph.Graph, squashes []m.Key) *Plan {
 		}
 		pruned[k] = true
 		plan.Pruned = append(plan.Pruned, pr)
+	}
+	if len(plan.Problems) > 0 {
+		return refused(plan)
+	}
+
+	// A replaced migration's run_before orders another migration before it;
+	// while the originals exist Django moves that edge onto the squash, but
+	// once they are gone only the squash's own run_before says so.
+	for _, k := range squashes {
+		sq := byKey[k]
+		has := map[m.Key]bool{}
+		for _, d := range sq.RunBefore {
+			has[d.Key] = true
+		}
+		for _, r := range sq.Replaces {
+			mig := byKey[r.Key]
+			if mig == nil {
+				continue
+			}
+			for _, d := range mig.RunBefore {
+				if _, inside := replacedBy[d.Key]; !inside && !has[d.Key] {
+					problem(CodeRunBefore, mig.File, d.Pos, "add "+fmt.Sprintf("(%q, %q)", d.App, d.Name)+" to the run_before of "+k.String()+" first",
+						"%s runs before %s, and %s, which replaces it, does not say so", r.Key, d.Key, k)
+				}
+			}
+		}
 	}
 	if len(plan.Problems) > 0 {
 		return refused(plan)

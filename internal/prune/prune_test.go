@@ -289,3 +289,23 @@ func TestRewireLayouts(t *testing.T) {
 		}
 	}
 }
+
+// TestPruneKeepsRunBefore: a replaced migration with run_before the squash
+// lacks would lose that ordering once deleted: refused; with the squash
+// carrying it (as djsquash squash writes it), allowed.
+func TestPruneKeepsRunBefore(t *testing.T) {
+	files := fixture()
+	files["shop/migrations/0002_name.py"] = strings.Replace(files["shop/migrations/0002_name.py"],
+		"    operations", "    run_before = [(\"blog\", \"0001_initial\")]\n\n    operations", 1)
+	l, g := load(t, files)
+	plan := Build(l, g, []m.Key{{App: "shop", Name: "0001_squashed_0002_name"}})
+	if len(plan.Problems) != 1 || plan.Problems[0].Code != CodeRunBefore {
+		t.Errorf("want one %s, got %+v", CodeRunBefore, plan.Problems)
+	}
+	files["shop/migrations/0001_squashed_0002_name.py"] = strings.Replace(files["shop/migrations/0001_squashed_0002_name.py"],
+		"    initial = True", "    initial = True\n\n    run_before = [(\"blog\", \"0001_initial\")]", 1)
+	l, g = load(t, files)
+	if plan := Build(l, g, []m.Key{{App: "shop", Name: "0001_squashed_0002_name"}}); len(plan.Problems) > 0 {
+		t.Errorf("with the squash's run_before: %+v", plan.Problems)
+	}
+}
