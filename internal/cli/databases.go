@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/djsquash/djsquash/internal/migration"
+	"github.com/djsquash/djsquash/internal/par"
 	"github.com/djsquash/djsquash/internal/project"
 	"github.com/djsquash/djsquash/internal/recorder"
 )
@@ -126,39 +127,31 @@ func (f *dbFlags) readAll(ctx context.Context, targets []*recorder.Target, tick 
 		}
 		return s, err
 	}
-	sem := make(chan struct{}, workers)
-	var wg sync.WaitGroup
 	done := 0
-	for i, j := range jobs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			r := recorded{name: j.name}
-			s, err := store(j.t)
-			if err == nil {
-				var rows []recorder.Row
-				rows, err = s.Applied(ctx, j.schema)
-				for _, row := range rows {
-					r.rows = append(r.rows, migration.Key{App: row.App, Name: row.Name})
-				}
-				// No table is what Django sees as nothing applied.
-				if errors.Is(err, recorder.ErrNeverMigrated) {
-					err, r.note = nil, "no django_migrations table: never migrated"
-				}
+	par.Each(len(jobs), workers, func(i int) {
+		j := jobs[i]
+		r := recorded{name: j.name}
+		s, err := store(j.t)
+		if err == nil {
+			var rows []recorder.Row
+			rows, err = s.Applied(ctx, j.schema)
+			for _, row := range rows {
+				r.rows = append(r.rows, migration.Key{App: row.App, Name: row.Name})
 			}
-			r.err = err
-			out[i] = r
-			mu.Lock()
-			done++
-			if tick != nil {
-				tick(done, len(jobs))
+			// No table is what Django sees as nothing applied.
+			if errors.Is(err, recorder.ErrNeverMigrated) {
+				err, r.note = nil, "no django_migrations table: never migrated"
 			}
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
+		}
+		r.err = err
+		out[i] = r
+		mu.Lock()
+		done++
+		if tick != nil {
+			tick(done, len(jobs))
+		}
+		mu.Unlock()
+	})
 	for _, s := range stores {
 		s.Close()
 	}

@@ -4,14 +4,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/djsquash/djsquash/internal/diag"
 	"github.com/djsquash/djsquash/internal/migration"
+	"github.com/djsquash/djsquash/internal/par"
 	"github.com/djsquash/djsquash/internal/python"
 )
 
@@ -72,39 +70,24 @@ func Load(root string) (*Loaded, error) {
 	diags := make([][]diag.Diagnostic, len(jobs))
 	errs := make([]error, len(jobs))
 	settings := l.Setting
-	// Workers take the next file by an atomic counter: handing each file
-	// over a channel made every worker park and wake 500 times.
-	var wg sync.WaitGroup
-	var next atomic.Int64
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(jobs) {
-					return
-				}
-				j := jobs[i]
-				src, err := readFile(j.file)
-				if err != nil {
-					errs[i] = err
-					continue
-				}
-				name := strings.TrimSuffix(filepath.Base(j.file), ".py")
-				m, ds := migration.Read(migration.Key{App: j.app.Label, Name: name}, l.Rel(j.file), src, settings)
-				if len(ds) > 0 {
-					lines := diag.NewLines(src)
-					for k := range ds {
-						ds[k].File = l.Rel(j.file)
-						lines.Locate(&ds[k])
-					}
-				}
-				migs[i], diags[i] = m, ds
+	par.Each(len(jobs), 0, func(i int) {
+		j := jobs[i]
+		src, err := readFile(j.file)
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		name := strings.TrimSuffix(filepath.Base(j.file), ".py")
+		m, ds := migration.Read(migration.Key{App: j.app.Label, Name: name}, l.Rel(j.file), src, settings)
+		if len(ds) > 0 {
+			lines := diag.NewLines(src)
+			for k := range ds {
+				ds[k].File = l.Rel(j.file)
+				lines.Locate(&ds[k])
 			}
-		}()
-	}
-	wg.Wait()
+		}
+		migs[i], diags[i] = m, ds
+	})
 	for i := range jobs {
 		if errs[i] != nil {
 			return nil, errs[i]

@@ -17,12 +17,12 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/djsquash/djsquash/internal/diag"
 	"github.com/djsquash/djsquash/internal/graph"
 	m "github.com/djsquash/djsquash/internal/migration"
 	"github.com/djsquash/djsquash/internal/optimizer"
+	"github.com/djsquash/djsquash/internal/par"
 	"github.com/djsquash/djsquash/internal/project"
 	"github.com/djsquash/djsquash/internal/python"
 	"github.com/djsquash/djsquash/internal/state"
@@ -94,8 +94,9 @@ type Squash struct {
 	Diagnostics  []diag.Diagnostic
 	Path         string
 
-	rendered func() (*writer.Result, error) // see planner.render
-	scopes   func() *writer.Scopes          // see planner.readScopes
+	rendered func() rendering      // see planner.render
+	scopes   func() *writer.Scopes // see planner.readScopes
+	sources  []writer.Source       // see planner.sources
 }
 
 // DataOp is what happened to one RunPython or RunSQL.
@@ -167,9 +168,7 @@ func Build(l *project.Loaded, g *graph.Graph, opts Options) *Plan {
 	if !p.selectRanges() || !p.replayOriginal() {
 		return p.plan
 	}
-	snap := make(chan *state.Snapshot, 1)
-	go func() { snap <- p.want.Snapshot() }()
-	p.wantSnap = sync.OnceValue(func() *state.Snapshot { return <-snap })
+	p.wantSnap = par.Async(p.want.Snapshot)
 	// Split where a replay shows it is needed, a bounded number of times.
 	for attempt := 0; ; attempt++ {
 		p.plan.Squashes, p.plan.Splits = nil, nil

@@ -4,9 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	m "github.com/djsquash/djsquash/internal/migration"
+	"github.com/djsquash/djsquash/internal/par"
 	"github.com/djsquash/djsquash/internal/writer"
 )
 
@@ -14,7 +14,7 @@ import (
 // are final, so that the rest of the replay and the end-state comparison
 // run meanwhile; the result is what the returned function gives. At most
 // GOMAXPROCS files are written at once.
-func (p *planner) render(s *Squash) func() (*writer.Result, error) {
+func (p *planner) render(s *Squash) func() rendering {
 	f := &writer.File{Replaces: s.Replaces, Initial: s.Initial, Atomic: true, Dependencies: s.Dependencies, Operations: s.Operations,
 		Sources: p.sources(s)}
 	for _, d := range s.RunBefore {
@@ -27,12 +27,7 @@ func (p *planner) render(s *Squash) func() (*writer.Result, error) {
 	}
 	scopes := s.scopes
 	opts := writer.Options{Header: p.opts.Header, Style: p.opts.Style}
-	type result struct {
-		res *writer.Result
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
+	return par.Async(func() rendering {
 		// The scopes first, holding no token: their reader needs one.
 		if scopes != nil {
 			f.Scopes = scopes()
@@ -40,39 +35,42 @@ func (p *planner) render(s *Squash) func() (*writer.Result, error) {
 		p.writers <- struct{}{}
 		defer func() { <-p.writers }()
 		res, err := writer.Write(f, opts)
-		done <- result{res, err}
-	}()
-	return sync.OnceValues(func() (*writer.Result, error) {
-		r := <-done
-		return r.res, r.err
+		return rendering{res, err}
 	})
 }
 
-// sources are the files s's operations come from, with their modules.
+// rendering is a squash's file as the writer made it.
+type rendering struct {
+	res *writer.Result
+	err error
+}
+
+// sources are the files s's operations come from, with their modules,
+// listed once for the scope reader and the writer.
 func (p *planner) sources(s *Squash) []writer.Source {
+	if s.sources != nil {
+		return s.sources
+	}
 	a := p.apps[s.App]
-	var out []writer.Source
 	seen := map[*m.Migration]bool{}
 	for _, mig := range s.Migrations {
 		if !seen[mig] && mig.Source != nil {
 			seen[mig] = true
-			out = append(out, writer.Source{File: mig.Source, Module: a.module + "." + mig.Name})
+			s.sources = append(s.sources, writer.Source{File: mig.Source, Module: a.module + "." + mig.Name})
 		}
 	}
-	return out
+	return s.sources
 }
 
 // readScopes starts reading the scopes of s's sources, which its writer
 // will need, on a core the optimizer leaves idle.
 func (p *planner) readScopes(s *Squash) {
 	sources := p.sources(s)
-	done := make(chan *writer.Scopes, 1)
-	go func() {
+	s.scopes = par.Async(func() *writer.Scopes {
 		p.writers <- struct{}{}
 		defer func() { <-p.writers }()
-		done <- writer.ReadScopes(sources)
-	}()
-	s.scopes = sync.OnceValue(func() *writer.Scopes { return <-done })
+		return writer.ReadScopes(sources)
+	})
 }
 
 // write collects every squash's file and the max_migration.txt files to
@@ -84,7 +82,8 @@ func (p *planner) write() {
 		if s.rendered == nil { // not met by the replay (cannot happen)
 			s.rendered = p.render(s)
 		}
-		res, err := s.rendered()
+		r := s.rendered()
+		res, err := r.res, r.err
 		if err != nil {
 			p.problem(CodeReplayFailure, "", -1, "this is a bug in djsquash", "writing %s.%s: %v", s.App, s.Name, err)
 			continue

@@ -2,14 +2,12 @@ package writer
 
 import (
 	"fmt"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/djsquash/djsquash/internal/diag"
 	m "github.com/djsquash/djsquash/internal/migration"
+	"github.com/djsquash/djsquash/internal/par"
 	"github.com/djsquash/djsquash/internal/python"
 )
 
@@ -271,31 +269,18 @@ func operations(pr python.Printer, exprs []python.Expr) (string, bool) {
 	}
 	texts := make([]string, (len(exprs)+part-1)/part)
 	oks := make([]bool, len(texts))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := min(runtime.GOMAXPROCS(0), len(texts)); w > 0; w-- {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= len(texts) {
-					return
-				}
-				var b strings.Builder
-				b.Grow(part * 256) // a typical operation's text; fewer regrowths
-				oks[k] = true
-				for _, e := range exprs[k*part : min((k+1)*part, len(exprs))] {
-					if !pr.WriteItem(&b, nil, e, 8) {
-						oks[k] = false
-						break
-					}
-				}
-				texts[k] = b.String()
+	par.Each(len(texts), 0, func(k int) {
+		var b strings.Builder
+		b.Grow(part * 256) // a typical operation's text; fewer regrowths
+		oks[k] = true
+		for _, e := range exprs[k*part : min((k+1)*part, len(exprs))] {
+			if !pr.WriteItem(&b, nil, e, 8) {
+				oks[k] = false
+				break
 			}
-		}()
-	}
-	wg.Wait()
+		}
+		texts[k] = b.String()
+	})
 	const open, close = "    operations = [\n", "    ]"
 	n := len(open) + len(close)
 	for k, ok := range oks {
