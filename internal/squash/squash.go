@@ -145,9 +145,7 @@ type planner struct {
 	// uses are the models RunPython code looks up (migration.ModelsUsed)
 	// that exist where the code runs in the original history: the new
 	// graph must have them at the code's new point too.
-	uses map[m.Operation][]m.ModelUse
-	// from is the migration each of those operations was read from.
-	from map[m.Operation]m.Key
+	uses map[m.Operation]modelUses
 	// wantSnap is want's dump, taken on another core while the squashes
 	// are optimized.
 	wantSnap func() *state.Snapshot
@@ -616,6 +614,13 @@ func (p *planner) replay(squashes []*Squash) (*cut, *diag.Diagnostic) {
 	return nil, nil
 }
 
+// modelUses are the models one RunPython operation looks up, and the
+// migration it was read from.
+type modelUses struct {
+	from   m.Key
+	models []m.ModelUse
+}
+
 // missingModel is RunPython code looking up a model the state lacks at
 // the code's point.
 type missingModel struct {
@@ -630,9 +635,10 @@ func (e *missingModel) Error() string {
 // usesMissing reports a model that op's RunPython code looks up and the
 // state lacks, where the original history had it.
 func (p *planner) usesMissing(st *state.Project, op m.Operation) error {
-	for _, u := range p.uses[op] {
+	uses := p.uses[op]
+	for _, u := range uses.models {
 		if !st.Has(u.App, u.Model) {
-			return &missingModel{use: u, from: p.from[op]}
+			return &missingModel{use: u, from: uses.from}
 		}
 	}
 	return nil
@@ -645,8 +651,7 @@ func (p *planner) usesMissing(st *state.Project, op m.Operation) error {
 func (p *planner) replayOriginal() bool {
 	p.want = state.New(p.settings)
 	p.skip = map[m.Operation]bool{}
-	p.uses = map[m.Operation][]m.ModelUse{}
-	p.from = map[m.Operation]m.Key{}
+	p.uses = map[m.Operation]modelUses{}
 	failed := map[m.Key]string{}
 	for _, k := range p.g.Plan() {
 		n := p.g.Node(k)
@@ -655,11 +660,14 @@ func (p *planner) replayOriginal() bool {
 		}
 		for _, op := range n.Migration.Operations {
 			if rp, ok := op.(*m.RunPython); ok {
+				uses := modelUses{from: k}
 				for _, u := range m.ModelsUsed(rp) {
 					if p.want.Has(u.App, u.Model) {
-						p.uses[op] = append(p.uses[op], u)
-						p.from[op] = k
+						uses.models = append(uses.models, u)
 					}
+				}
+				if len(uses.models) > 0 {
+					p.uses[op] = uses
 				}
 			}
 			if err := p.want.Apply(k.App, op); err != nil {
