@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -107,17 +106,8 @@ func (e *env) prune(ctx context.Context, args []string, f *pruneFlags) error {
 	}
 
 	// Prune edits files across apps: refuse on any error check reports.
-	var blocking []diag.Diagnostic
-	for _, d := range checkProject(l) {
-		if d.Severity == diag.Error {
-			blocking = append(blocking, d)
-		}
-	}
-	if len(blocking) > 0 {
-		for _, d := range blocking {
-			fmt.Fprintln(e.stderr, d)
-		}
-		return problems("refusing to prune: djsquash check reports errors")
+	if err := e.checkGate(l, func(diag.Diagnostic) bool { return true }, "refusing to prune: djsquash check reports errors"); err != nil {
+		return err
 	}
 
 	rep := pruneReport{Pruned: []prunedJSON{}, Problems: []diag.Diagnostic{}, Edited: []string{}, Deleted: []string{}, Checked: []string{}}
@@ -176,9 +166,7 @@ func (e *env) prune(ctx context.Context, args []string, f *pruneFlags) error {
 		if !isTTY(e.stdin) {
 			return usageErr("not a terminal: pass --yes to change files, or --dry-run")
 		}
-		fmt.Fprintf(e.stdout, "Delete %s and edit %s? [y/N] ", plural(len(plan.Delete), "file", "files"), plural(len(plan.Files), "file", "files"))
-		answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+		if !e.ask(fmt.Sprintf("Delete %s and edit %s?", plural(len(plan.Delete), "file", "files"), plural(len(plan.Files), "file", "files"))) {
 			fmt.Fprintln(e.stdout, "Nothing changed.")
 			return nil
 		}

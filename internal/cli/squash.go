@@ -151,17 +151,9 @@ func (e *env) squash(ctx context.Context, args []string, f *squashFlags) error {
 	for _, r := range ranges {
 		affected[r.App] = true
 	}
-	var blocking []diag.Diagnostic
-	for _, d := range checkProject(l) {
-		if d.Severity == diag.Error && diagApp(l, d, affected) {
-			blocking = append(blocking, d)
-		}
-	}
-	if len(blocking) > 0 {
-		for _, d := range blocking {
-			fmt.Fprintln(e.stderr, d)
-		}
-		return problems("refusing to squash: djsquash check reports errors in the affected apps")
+	if err := e.checkGate(l, func(d diag.Diagnostic) bool { return diagApp(l, d, affected) },
+		"refusing to squash: djsquash check reports errors in the affected apps"); err != nil {
+		return err
 	}
 	opts := squash.Options{Ranges: ranges, NoOptimize: f.noOptimize, ElideData: f.elideData, SquashedName: f.name, Shorten: len(args) == 0}
 	if !f.noHeader {
@@ -240,15 +232,9 @@ func (e *env) squash(ctx context.Context, args []string, f *squashFlags) error {
 		}
 		return nil
 	}
-	if !f.yes && isTTY(e.stdout) {
-		if isTTY(e.stdin) {
-			fmt.Fprintf(e.stdout, "Write %s? [y/N] ", plural(len(plan.Files), "file", "files"))
-			answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
-			if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-				fmt.Fprintln(e.stdout, "Nothing written.")
-				return nil
-			}
-		}
+	if !f.yes && isTTY(e.stdout) && isTTY(e.stdin) && !e.ask(fmt.Sprintf("Write %s?", plural(len(plan.Files), "file", "files"))) {
+		fmt.Fprintln(e.stdout, "Nothing written.")
+		return nil
 	}
 	if err := writeAll(l.Root, plan.Files); err != nil {
 		return usageErr("nothing written: %v", err)
@@ -380,6 +366,33 @@ func isApplied(l *loaded, mig *migration.Migration, applied map[migration.Key]bo
 		}
 	}
 	return true
+}
+
+// checkGate refuses, printing them, when check reports errors that keep
+// accepts: a command that edits migrations needs a history that loads.
+func (e *env) checkGate(l *loaded, keep func(diag.Diagnostic) bool, msg string) error {
+	var blocking []diag.Diagnostic
+	for _, d := range checkProject(l) {
+		if d.Severity == diag.Error && keep(d) {
+			blocking = append(blocking, d)
+		}
+	}
+	if len(blocking) == 0 {
+		return nil
+	}
+	for _, d := range blocking {
+		fmt.Fprintln(e.stderr, d)
+	}
+	return problems(msg)
+}
+
+// ask puts a yes/no question on stdout and reads the answer from stdin;
+// anything but y or yes is no.
+func (e *env) ask(question string) bool {
+	fmt.Fprintf(e.stdout, "%s [y/N] ", question)
+	answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
+	a := strings.ToLower(strings.TrimSpace(answer))
+	return a == "y" || a == "yes"
 }
 
 // refuse reports problems that stop a command: the report as JSON with
