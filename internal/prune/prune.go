@@ -66,6 +66,7 @@ func Build(l *project.Loaded, g *graph.Graph, squashes []m.Key) *Plan {
 	}
 	replacedBy := map[m.Key]m.Key{} // replaced migration -> its squash
 	pruned := map[m.Key]bool{}
+	index := map[m.Key]int{} // squash -> its place in plan.Pruned
 	for _, k := range squashes {
 		sq := byKey[k]
 		if sq == nil || len(sq.Replaces) == 0 {
@@ -87,6 +88,7 @@ func Build(l *project.Loaded, g *graph.Graph, squashes []m.Key) *Plan {
 			}
 		}
 		pruned[k] = true
+		index[k] = len(plan.Pruned)
 		plan.Pruned = append(plan.Pruned, pr)
 	}
 	if len(plan.Problems) > 0 {
@@ -177,18 +179,12 @@ func Build(l *project.Loaded, g *graph.Graph, squashes []m.Key) *Plan {
 				continue
 			}
 		}
-		deps := e.rewire(mig.Dependencies, replacedBy)
-		runBefore := e.rewire(mig.RunBefore, replacedBy)
-		for _, list := range [][]m.Dependency{mig.Dependencies, mig.RunBefore} {
-			for _, d := range list {
-				if sq, ok := replacedBy[d.Key]; ok && d.Setting == "" {
-					for i := range plan.Pruned {
-						if p := &plan.Pruned[i]; p.Key == sq && !contains(p.Rewired, mig.Key.String()) {
-							p.Rewired = append(p.Rewired, mig.Key.String())
-						}
-					}
-				}
-			}
+		rewired := map[m.Key]bool{} // squashes mig now names
+		deps := e.rewire(mig.Dependencies, replacedBy, rewired)
+		runBefore := e.rewire(mig.RunBefore, replacedBy, rewired)
+		for sq := range rewired {
+			p := &plan.Pruned[index[sq]]
+			p.Rewired = append(p.Rewired, mig.Key.String())
 		}
 		if e.empty() {
 			kept = append(kept, mig)
@@ -256,15 +252,6 @@ func migrations(g *graph.Graph) []*m.Migration {
 		}
 	}
 	return out
-}
-
-func contains(s []string, x string) bool {
-	for _, y := range s {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 func sameCodes(a, b []diag.Diagnostic) bool {
@@ -358,8 +345,9 @@ func (e *edits) removeReplaces(mig *m.Migration) error {
 
 // rewire edits the entries of deps (dependencies or run_before) that name a
 // replaced migration: each names its squash instead, or goes where the list
-// already names that squash. It returns the list as it will read.
-func (e *edits) rewire(deps []m.Dependency, replacedBy map[m.Key]m.Key) []m.Dependency {
+// already names that squash. It returns the list as it will read, and adds
+// the squashes it rewired to to rewired.
+func (e *edits) rewire(deps []m.Dependency, replacedBy map[m.Key]m.Key, rewired map[m.Key]bool) []m.Dependency {
 	var out []m.Dependency
 	seen := map[m.Key]bool{}
 	for _, d := range deps {
@@ -373,6 +361,7 @@ func (e *edits) rewire(deps []m.Dependency, replacedBy map[m.Key]m.Key) []m.Depe
 			out = append(out, d)
 			continue
 		}
+		rewired[sq] = true
 		if seen[sq] {
 			e.ops = append(e.ops, e.removeEntry(d))
 			continue
