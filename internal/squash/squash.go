@@ -737,30 +737,19 @@ func (p *planner) prepare(s *Squash) []m.Operation {
 // in the squashed graph, the migration of another range that renamed or
 // deleted it: cutting that range before it lets the operation run first.
 func (p *planner) cutFor(s *Squash, at m.Key, err error) *cut {
-	msg := err.Error()
 	var app, model string
 	who := at.String() // what needs the model, for the reason
+	var sm *state.MissingModel
 	var mm *missingModel
-	if errors.As(err, &mm) {
+	switch {
+	case errors.As(err, &mm):
 		app, model = mm.use.App, strings.ToLower(mm.use.Model)
 		who = "RunPython code of " + mm.from.String()
 		if mm.from != at {
 			who += " (in " + at.String() + ")"
 		}
-	}
-	for _, marker := range []string{" refers to ", "model "} {
-		if app != "" {
-			break
-		}
-		if i := strings.Index(msg, marker); i >= 0 {
-			rest := msg[i+len(marker):]
-			target, _, _ := strings.Cut(rest, ",")
-			target, _, _ = strings.Cut(target, " ")
-			if a, mname, ok := strings.Cut(target, "."); ok {
-				app, model = a, strings.ToLower(mname)
-				break
-			}
-		}
+	case errors.As(err, &sm):
+		app, model = sm.Model.App, strings.ToLower(sm.Model.Model)
 	}
 	if app == "" || app == at.App {
 		return nil

@@ -118,12 +118,22 @@ func (p *Project) Has(app, name string) bool {
 	return ok
 }
 
+// MissingModel is an operation that needs a model the state lacks at its
+// point: it names it, or a field of it refers to it. Callers that can move
+// operations (the squash planner) read Model to find what removed it.
+type MissingModel struct {
+	Model ModelKey
+	msg   string
+}
+
+func (e *MissingModel) Error() string { return e.msg }
+
 // model returns the model an operation names, ready to change, or an
 // error.
 func (p *Project) model(app, name string) (*Model, error) {
 	m := p.mutable(key(app, name))
 	if m == nil {
-		return nil, fmt.Errorf("model %s.%s does not exist at this point", app, name)
+		return nil, &MissingModel{key(app, name), fmt.Sprintf("model %s.%s does not exist at this point", app, name)}
 	}
 	return m, nil
 }
@@ -449,7 +459,7 @@ func (p *Project) checkRelations(model string, f *Field) error {
 		app, name, _ := strings.Cut(target, ".")
 		k := ModelKey{App: app, Model: name}
 		if p.Models[k] == nil && p.knows(app) {
-			return fmt.Errorf("field %s.%s refers to %s, which does not exist at this point", model, f.Name, target)
+			return &MissingModel{k, fmt.Sprintf("field %s.%s refers to %s, which does not exist at this point", model, f.Name, target)}
 		}
 	}
 	return nil
