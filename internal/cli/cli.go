@@ -8,6 +8,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -67,14 +68,23 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.Execute()
+	ctx, signalled := withSignals(context.Background())
+	err := root.ExecuteContext(ctx)
+	sig := signalled()
 	if err == nil {
+		if sig != 0 {
+			fmt.Fprintln(stderr, "djsquash: interrupted (the command had finished its changes)")
+			return sig
+		}
 		return ExitOK
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if msg := ee.err.Error(); msg != "" {
 			fmt.Fprintf(stderr, "djsquash: %s\n", msg)
+		}
+		if sig != 0 {
+			return sig
 		}
 		return ee.code
 	}
@@ -94,7 +104,17 @@ It reads migration files as Python source and never imports your project.`,
 		SilenceErrors: true,
 		// Validate the global flags once, for every subcommand.
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			return e.resolveProject()
+			if err := e.resolveProject(); err != nil {
+				return err
+			}
+			if cmd.Name() == "version" {
+				return nil
+			}
+			dry := false
+			if f := cmd.Flags().Lookup("dry-run"); f != nil {
+				dry = f.Value.String() == "true"
+			}
+			return e.recoverJournal(dry)
 		},
 	}
 	root.CompletionOptions.DisableDefaultCmd = true

@@ -1,13 +1,14 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
 
+	"github.com/djsquash/djsquash/internal/changeset"
 	"github.com/djsquash/djsquash/internal/migration"
 	"github.com/djsquash/djsquash/internal/optimizer"
-	"github.com/djsquash/djsquash/internal/squash"
 	"github.com/djsquash/djsquash/internal/state"
 	"github.com/djsquash/djsquash/internal/textdiff"
 	"github.com/djsquash/djsquash/internal/writer"
@@ -15,7 +16,7 @@ import (
 )
 
 func newOptimizeCmd(e *env) *cobra.Command {
-	var dryRun, check bool
+	var dryRun, check, yes bool
 	cmd := &cobra.Command{
 		Use:   "optimize APP MIGRATION",
 		Short: "Optimize one migration's operations, like manage.py optimizemigration",
@@ -34,10 +35,11 @@ and the summary says so.
 and exits 1 when the migration can be optimized.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.optimize(args[0], args[1], dryRun, check)
+			return e.optimize(cmd.Context(), args[0], args[1], dryRun, check, yes)
 		},
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print the diff, write nothing")
+	cmd.Flags().BoolVar(&yes, "yes", false, "do not ask before writing")
 	cmd.Flags().BoolVar(&check, "check", false, "exit 1 if the migration can be optimized; write nothing")
 	return cmd
 }
@@ -55,7 +57,7 @@ type optimizeReport struct {
 	Diff       string   `json:"diff,omitempty"`
 }
 
-func (e *env) optimize(app, name string, dryRun, check bool) error {
+func (e *env) optimize(ctx context.Context, app, name string, dryRun, check, yes bool) error {
 	l, err := e.load()
 	if err != nil {
 		return err
@@ -99,8 +101,13 @@ func (e *env) optimize(app, name string, dryRun, check bool) error {
 			rep.Diff = textdiff.Unified(rep.File, rep.File, string(mig.Source.Src), string(newSrc))
 		}
 		if !dryRun && !check {
-			if err := writeAll(l.Root, []squash.File{{Path: l.Rel(mig.File), Old: mig.Source.Src, Content: newSrc}}); err != nil {
-				return usageErr("%v", err)
+			cs := &changeset.Changeset{Command: "optimize"}
+			cs.Edit(l.Rel(mig.File), mig.Source.Src, newSrc)
+			if ok, err := e.confirm(yes, fmt.Sprintf("Rewrite %s (%d -> %d operations)?", rep.File, rep.Before, rep.After)); !ok {
+				return err
+			}
+			if err := e.apply(ctx, l.Root, cs); err != nil {
+				return problems(fmt.Sprintf("optimize: %v", err))
 			}
 			rep.Written = true
 		}

@@ -24,7 +24,7 @@ func TestOptimizeMigrates(t *testing.T) {
 
 			p := djangotest.NewProject(t, src, "5.2", engine)
 			for _, m := range []string{"0002", "0003"} {
-				if code, out, errOut := run(t, "--project", p.Dir, "optimize", "shop", m); code != ExitOK {
+				if code, out, errOut := run(t, "--project", p.Dir, "optimize", "--yes", "shop", m); code != ExitOK {
 					t.Fatalf("optimize %s: exit %d\n%s%s", m, code, out, errOut)
 				}
 			}

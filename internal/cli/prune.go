@@ -3,16 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
+	"github.com/djsquash/djsquash/internal/changeset"
 	"github.com/djsquash/djsquash/internal/diag"
 	"github.com/djsquash/djsquash/internal/migration"
 	"github.com/djsquash/djsquash/internal/prune"
-	"github.com/djsquash/djsquash/internal/squash"
 	"github.com/djsquash/djsquash/internal/status"
-	"github.com/djsquash/djsquash/internal/textdiff"
 	"github.com/spf13/cobra"
 )
 
@@ -128,10 +125,8 @@ func (e *env) prune(ctx context.Context, args []string, f *pruneFlags) error {
 	for _, p := range plan.Pruned {
 		rep.Pruned = append(rep.Pruned, prunedJSON{Squash: p.Key.String(), Deleted: nonNil(p.Deleted), Missing: nonNil(p.Missing), Rewired: nonNil(p.Rewired)})
 	}
-	for _, file := range plan.Files {
-		rep.Edited = append(rep.Edited, file.Path)
-	}
-	rep.Deleted = append(rep.Deleted, plan.Delete...)
+	rep.Edited = append(rep.Edited, plan.Changes.Paths(changeset.Edit)...)
+	rep.Deleted = append(rep.Deleted, plan.Changes.Paths(changeset.Delete)...)
 
 	if !e.g.json {
 		if f.force {
@@ -154,48 +149,29 @@ func (e *env) prune(ctx context.Context, args []string, f *pruneFlags) error {
 		if e.g.json {
 			return writeJSON(e, rep)
 		}
-		for _, path := range plan.Delete {
-			fmt.Fprintf(e.stdout, "delete %s\n", path)
-		}
-		for _, file := range plan.Files {
-			fmt.Fprint(e.stdout, textdiff.Unified(file.Path, file.Path, string(file.Old), string(file.Content)))
-		}
+		e.showChanges(&plan.Changes)
+		fmt.Fprintln(e.stdout, plan.Changes.Summary(true))
 		return nil
 	}
-	if !f.yes && isTTY(e.stdout) {
-		if !isTTY(e.stdin) {
-			return usageErr("not a terminal: pass --yes to change files, or --dry-run")
-		}
-		if !e.ask(fmt.Sprintf("Delete %s and edit %s?", plural(len(plan.Delete), "file", "files"), plural(len(plan.Files), "file", "files"))) {
-			fmt.Fprintln(e.stdout, "Nothing changed.")
-			return nil
-		}
+	_, edited, deleted := plan.Changes.Counts()
+	if ok, err := e.confirm(f.yes, fmt.Sprintf("Delete %s and edit %s?", plural(deleted, "file", "files"), plural(edited, "file", "files"))); !ok {
+		return err
 	}
-	// Deletions first: a project whose squash still has replaces but whose
-	// originals are gone is one Django loads (the state Django's docs pass
-	// through), so a failure at any point below leaves a working project,
-	// and running prune again finishes the job.
-	for i, path := range plan.Delete {
-		if err := os.Remove(filepath.Join(l.Root, path)); err != nil {
-			return problems(fmt.Sprintf("deleted %d of %d files, then: %v; run prune again to finish", i, len(plan.Delete), err))
-		}
-	}
-	files := make([]squash.File, len(plan.Files))
-	for i, file := range plan.Files {
-		files[i] = squash.File(file)
-	}
-	if err := writeAll(l.Root, files); err != nil {
-		return problems(fmt.Sprintf("deleted the replaced migrations but could not edit the others (%v); the project still loads; run prune again to finish", err))
+	// The changes are ordered so that Django loads the project after each
+	// one, and applied with a journal: a kill or a failure at any point is
+	// finished, or undone, by the next djsquash command.
+	if err := e.apply(ctx, l.Root, &plan.Changes); err != nil {
+		return problems(fmt.Sprintf("prune: %v", err))
 	}
 	rep.Written = true
 	if e.g.json {
 		return writeJSON(e, rep)
 	}
-	for _, path := range plan.Delete {
+	for _, path := range rep.Deleted {
 		fmt.Fprintf(e.stdout, "Deleted %s\n", path)
 	}
-	for _, file := range plan.Files {
-		fmt.Fprintf(e.stdout, "Wrote %s\n", file.Path)
+	for _, path := range rep.Edited {
+		fmt.Fprintf(e.stdout, "Wrote %s\n", path)
 	}
 	var apps []string
 	for _, p := range plan.Pruned {

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/djsquash/djsquash/internal/changeset"
 	"github.com/djsquash/djsquash/internal/diag"
 	"github.com/djsquash/djsquash/internal/migration"
 	"github.com/djsquash/djsquash/internal/squash"
-	"github.com/djsquash/djsquash/internal/textdiff"
 	"github.com/djsquash/djsquash/internal/writer"
 	"github.com/spf13/cobra"
 )
@@ -198,9 +198,7 @@ func (e *env) squash(ctx context.Context, args []string, f *squashFlags) error {
 		j.Diagnostics = located(s.Diagnostics)
 		rep.Squashes = append(rep.Squashes, j)
 	}
-	for _, file := range plan.Files {
-		rep.Files = append(rep.Files, file.Path)
-	}
+	rep.Files = append(rep.Files, plan.Changes.Paths(changeset.Create, changeset.Edit)...)
 	if len(plan.Problems) > 0 {
 		return e.refuse(rep, rep.Problems, "refusing to squash; nothing was written")
 	}
@@ -218,33 +216,25 @@ func (e *env) squash(ctx context.Context, args []string, f *squashFlags) error {
 		}
 	}
 	if f.dryRun {
-		if !e.g.json {
-			for _, file := range plan.Files {
-				old := ""
-				name := ""
-				if file.Old != nil {
-					old, name = string(file.Old), file.Path
-				}
-				fmt.Fprint(e.stdout, textdiff.Unified(name, file.Path, old, string(file.Content)))
-			}
-		} else if err := writeJSON(e, rep); err != nil {
-			return err
+		if e.g.json {
+			return writeJSON(e, rep)
 		}
+		e.showChanges(&plan.Changes)
+		fmt.Fprintln(e.stdout, plan.Changes.Summary(true))
 		return nil
 	}
-	if !f.yes && isTTY(e.stdout) && isTTY(e.stdin) && !e.ask(fmt.Sprintf("Write %s?", plural(len(plan.Files), "file", "files"))) {
-		fmt.Fprintln(e.stdout, "Nothing written.")
-		return nil
+	if ok, err := e.confirm(f.yes, fmt.Sprintf("Write %s?", plural(len(plan.Changes.Changes), "file", "files"))); !ok {
+		return err
 	}
-	if err := writeAll(l.Root, plan.Files); err != nil {
-		return usageErr("nothing written: %v", err)
+	if err := e.apply(ctx, l.Root, &plan.Changes); err != nil {
+		return problems(fmt.Sprintf("squash: %v", err))
 	}
 	rep.Written = true
 	if e.g.json {
 		return writeJSON(e, rep)
 	}
-	for _, file := range plan.Files {
-		fmt.Fprintf(e.stdout, "Wrote %s\n", file.Path)
+	for _, path := range rep.Files {
+		fmt.Fprintf(e.stdout, "Wrote %s\n", path)
 	}
 	fmt.Fprintln(e.stdout, "Keep the old migrations until every database has applied the squash (djsquash status tells), then run djsquash prune.")
 	return nil
@@ -384,6 +374,24 @@ func (e *env) checkGate(l *loaded, keep func(diag.Diagnostic) bool, msg string) 
 		fmt.Fprintln(e.stderr, d)
 	}
 	return problems(msg)
+}
+
+// confirm asks before a command writes: yes (--yes) goes ahead; on a
+// terminal the user answers; without one it refuses, as Django's commands
+// need --noinput: a pipe never writes by surprise. (false, nil) means the
+// user said no, and a note was printed.
+func (e *env) confirm(yes bool, question string) (bool, error) {
+	if yes {
+		return true, nil
+	}
+	if !isTTY(e.stdin) || !isTTY(e.stdout) {
+		return false, usageErr("not a terminal: pass --yes to write, or --dry-run to see what would change")
+	}
+	if !e.ask(question) {
+		fmt.Fprintln(e.stdout, "Nothing written.")
+		return false, nil
+	}
+	return true, nil
 }
 
 // ask puts a yes/no question on stdout and reads the answer from stdin;

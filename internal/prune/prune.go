@@ -12,8 +12,10 @@ package prune
 import (
 	"bytes"
 	"fmt"
+	"path/filepath"
 	"sort"
 
+	"github.com/djsquash/djsquash/internal/changeset"
 	"github.com/djsquash/djsquash/internal/diag"
 	"github.com/djsquash/djsquash/internal/graph"
 	m "github.com/djsquash/djsquash/internal/migration"
@@ -32,12 +34,6 @@ const (
 	CodeRunBefore = "DJ506" // a replaced migration orders another (run_before) and the squash does not
 )
 
-// File is a file to overwrite.
-type File struct {
-	Path         string // relative to the project root
-	Old, Content []byte
-}
-
 // Pruned is what pruning one squash does.
 type Pruned struct {
 	Key     m.Key
@@ -50,8 +46,12 @@ type Pruned struct {
 type Plan struct {
 	Pruned   []Pruned
 	Problems []diag.Diagnostic
-	Files    []File   // edited files
-	Delete   []string // files to delete, relative to the project root
+	// Changes are the files to edit and delete, in the order that keeps
+	// Django loading the project after each step: migrations that stay
+	// are rewired to the squashes first (Django maps a dependency on a
+	// squash to its originals while they are applied partly), then the
+	// originals go, then the squashes lose their replaces.
+	Changes changeset.Changeset
 }
 
 // Build plans pruning the squashes named. It reads only.
@@ -64,6 +64,8 @@ func Build(l *project.Loaded, g *graph.Graph, squashes []m.Key) *Plan {
 	problem := func(code, file string, off int, hint, format string, args ...any) {
 		plan.Problems = append(plan.Problems, diag.Diagnostic{Severity: diag.Error, Code: code, File: file, Offset: off, Hint: hint, Message: fmt.Sprintf(format, args...)})
 	}
+	var deletes []*m.Migration
+	var rewires, squashEdits []changeset.Change
 	replacedBy := map[m.Key]m.Key{} // replaced migration -> its squash
 	pruned := map[m.Key]bool{}
 	index := map[m.Key]int{} // squash -> its place in plan.Pruned
@@ -82,7 +84,7 @@ func Build(l *project.Loaded, g *graph.Graph, squashes []m.Key) *Plan {
 			replacedBy[r.Key] = k
 			if mig := byKey[r.Key]; mig != nil {
 				pr.Deleted = append(pr.Deleted, r.Name)
-				plan.Delete = append(plan.Delete, l.Rel(mig.File))
+				deletes = append(deletes, mig)
 			} else {
 				pr.Missing = append(pr.Missing, r.Name)
 			}
@@ -205,7 +207,12 @@ func Build(l *project.Loaded, g *graph.Graph, squashes []m.Key) *Plan {
 			problem(CodeEdit, mig.File, mig.ClassPos, "this is a bug in djsquash; nothing was written", "%s: the edited file does not read back as planned", mig.Key)
 			continue
 		}
-		plan.Files = append(plan.Files, File{Path: l.Rel(mig.File), Old: mig.Source.Src, Content: src})
+		ch := changeset.Change{Action: changeset.Edit, Path: filepath.ToSlash(l.Rel(mig.File)), Old: mig.Source.Src, New: src}
+		if pruned[mig.Key] {
+			squashEdits = append(squashEdits, ch)
+		} else {
+			rewires = append(rewires, ch)
+		}
 		kept = append(kept, back)
 	}
 	if len(plan.Problems) > 0 {
@@ -214,7 +221,12 @@ func Build(l *project.Loaded, g *graph.Graph, squashes []m.Key) *Plan {
 	for i := range plan.Pruned {
 		sort.Strings(plan.Pruned[i].Rewired)
 	}
-	sort.Strings(plan.Delete)
+	sort.Slice(deletes, func(i, j int) bool { return deletes[i].File < deletes[j].File })
+	plan.Changes = changeset.Changeset{Command: "prune", Changes: rewires}
+	for _, mig := range deletes {
+		plan.Changes.Delete(l.Rel(mig.File), mig.Source.Src)
+	}
+	plan.Changes.Changes = append(plan.Changes.Changes, squashEdits...)
 
 	// The pruned graph must build and replay to the same state.
 	ng := graph.Build(kept, graph.Options{Apps: l.AppLabels()})

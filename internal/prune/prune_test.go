@@ -1,6 +1,7 @@
 package prune
 
 import (
+	"github.com/djsquash/djsquash/internal/changeset"
 	"strings"
 	"testing"
 
@@ -95,12 +96,12 @@ func TestPrune(t *testing.T) {
 	if len(plan.Problems) > 0 {
 		t.Fatalf("problems: %+v", plan.Problems)
 	}
-	if d := cmp.Diff([]string{"shop/migrations/0001_initial.py", "shop/migrations/0002_name.py"}, plan.Delete); d != "" {
+	if d := cmp.Diff([]string{"shop/migrations/0001_initial.py", "shop/migrations/0002_name.py"}, plan.Changes.Paths(changeset.Delete)); d != "" {
 		t.Errorf("deleted (-want +got):\n%s", d)
 	}
 	got := map[string]string{}
-	for _, f := range plan.Files {
-		got[f.Path] = string(f.Content)
+	for _, f := range edited(plan) {
+		got[f.Path] = string(f.New)
 	}
 	want := map[string]string{
 		"shop/migrations/0001_squashed_0002_name.py": `from django.db import migrations, models
@@ -161,7 +162,7 @@ class Migration(migrations.Migration):
 		{App: "shop", Name: "0001_squashed_0003_more"}: CodeNested,
 	} {
 		plan := Build(l, g, []m.Key{key})
-		if len(plan.Problems) != 1 || plan.Problems[0].Code != code || len(plan.Files) > 0 || len(plan.Delete) > 0 {
+		if len(plan.Problems) != 1 || plan.Problems[0].Code != code || !plan.Changes.Empty() {
 			t.Errorf("%s: want one %s and nothing to do, got %+v", key, code, plan)
 		}
 	}
@@ -192,7 +193,7 @@ class Migration(migrations.Migration):
 `
 	l, g := load(t, files)
 	plan := Build(l, g, []m.Key{{App: "shop", Name: "0001_squashed_0002_name"}})
-	if len(plan.Problems) != 1 || plan.Problems[0].Code != CodeImported || len(plan.Delete) > 0 {
+	if len(plan.Problems) != 1 || plan.Problems[0].Code != CodeImported || !plan.Changes.Empty() {
 		t.Errorf("want one %s and nothing to do, got %+v", CodeImported, plan)
 	}
 }
@@ -218,9 +219,9 @@ class Migration(migrations.Migration):
 	if len(plan.Problems) > 0 {
 		t.Fatalf("problems: %+v", plan.Problems)
 	}
-	for _, f := range plan.Files {
-		if f.Path == "shop/migrations/0003_more.py" && !strings.Contains(string(f.Content), `("shop", "0001_squashed_0002_name"),`) {
-			t.Errorf("0003 not rewired:\n%s", f.Content)
+	for _, f := range edited(plan) {
+		if f.Path == "shop/migrations/0003_more.py" && !strings.Contains(string(f.New), `("shop", "0001_squashed_0002_name"),`) {
+			t.Errorf("0003 not rewired:\n%s", f.New)
 		}
 	}
 }
@@ -255,9 +256,9 @@ func TestRewireLayouts(t *testing.T) {
 			continue
 		}
 		var src []byte
-		for _, f := range plan.Files {
+		for _, f := range edited(plan) {
 			if f.Path == "blog/migrations/0001_initial.py" {
-				src = f.Content
+				src = f.New
 			}
 		}
 		back, ds := m.Read(m.Key{App: "blog", Name: "0001_initial"}, "x.py", src, nil)
@@ -308,4 +309,15 @@ func TestPruneKeepsRunBefore(t *testing.T) {
 	if plan := Build(l, g, []m.Key{{App: "shop", Name: "0001_squashed_0002_name"}}); len(plan.Problems) > 0 {
 		t.Errorf("with the squash's run_before: %+v", plan.Problems)
 	}
+}
+
+// edited lists the plan's edits.
+func edited(plan *Plan) []changeset.Change {
+	var out []changeset.Change
+	for _, ch := range plan.Changes.Changes {
+		if ch.Action == changeset.Edit {
+			out = append(out, ch)
+		}
+	}
+	return out
 }

@@ -94,8 +94,8 @@ func TestSquashSameOnAnyCores(t *testing.T) {
 			t.Fatalf("problems: %+v", plan.Problems[0])
 		}
 		out := map[string]string{}
-		for _, f := range plan.Files {
-			out[f.Path] = string(f.Content)
+		for _, f := range plan.Changes.Changes {
+			out[f.Path] = string(f.New)
 		}
 		return out
 	}

@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/djsquash/djsquash/internal/changeset"
 	"github.com/djsquash/djsquash/internal/diag"
 	"github.com/djsquash/djsquash/internal/graph"
 	m "github.com/djsquash/djsquash/internal/migration"
@@ -58,9 +59,8 @@ type Plan struct {
 	Problems []diag.Diagnostic
 	// Skipped are what Options.Shorten left out, and why (notes).
 	Skipped []diag.Diagnostic
-	// Files maps a path relative to the project root to its new content
-	// (squash files and max_migration.txt).
-	Files []File
+	// Changes are the files to write: squash files and max_migration.txt.
+	Changes changeset.Changeset
 }
 
 // Codes of the planner's diagnostics.
@@ -70,13 +70,6 @@ const (
 	CodeNameTaken     = "DJ403" // the squash's name exists
 	CodeReplayFailure = "DJ404" // the squashed graph does not replay to the original state
 )
-
-// File is a file to create or overwrite.
-type File struct {
-	Path    string // relative to the project root
-	Old     []byte // nil for a new file
-	Content []byte
-}
 
 // Squash is one new migration.
 type Squash struct {
@@ -155,7 +148,7 @@ type planner struct {
 
 // Build plans the squash. It reads only: nothing is written.
 func Build(l *project.Loaded, g *graph.Graph, opts Options) *Plan {
-	p := &planner{l: l, g: g, opts: opts, plan: &Plan{}, ranges: map[string][]*m.Migration{}, inRange: map[m.Key]string{},
+	p := &planner{l: l, g: g, opts: opts, plan: &Plan{Changes: changeset.Changeset{Command: "squash"}}, ranges: map[string][]*m.Migration{}, inRange: map[m.Key]string{},
 		cutBefore: map[m.Key]string{}}
 	p.settings = l.Setting
 	p.apps = map[string]*appInfo{}

@@ -92,7 +92,7 @@ func (p *planner) write() {
 		s.Diagnostics = res.Diagnostics
 		s.Path = p.l.Rel(filepath.Join(a.dir, s.Name+".py"))
 		s.Data = p.dataFates(s, res)
-		p.plan.Files = append(p.plan.Files, File{Path: s.Path, Content: res.Src})
+		p.plan.Changes.Create(s.Path, res.Src)
 	}
 	// django-linear-migrations: max_migration.txt names the app's latest
 	// migration, which is now the squash of its leaf.
@@ -116,7 +116,7 @@ func (p *planner) write() {
 		if strings.TrimSpace(string(old)) == s.Name {
 			continue
 		}
-		p.plan.Files = append(p.plan.Files, File{Path: p.l.Rel(path), Old: old, Content: []byte(s.Name + "\n")})
+		p.plan.Changes.Edit(p.l.Rel(path), old, []byte(s.Name+"\n"))
 	}
 }
 
