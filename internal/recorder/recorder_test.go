@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -31,7 +32,8 @@ func TestParseTarget(t *testing.T) {
 		{"mariadb://root@h/shop", "default", "mysql://root@h/shop", MySQL, "shop", ""},
 		{"production=env:DJSQUASH_TEST_DB", "production", "postgresql://app:***@db.internal:6543/shop?sslmode=require", PostgreSQL, "shop", ""},
 		{"postgres://u:pa?ss@h/d", "default", "postgresql://u:***@h/d", PostgreSQL, "d", ""},
-		{"pgsql://u@h/d?password=" + secret, "default", "postgresql://u@h/d?password=***", PostgreSQL, "d", ""},
+		{"pgsql://u@h/d?password=" + url.QueryEscape(secret), "default", "postgresql://u@h/d?password=***", PostgreSQL, "d", ""},
+		{"postgres://app:Xk9#mQ2?abc@h/d?sslmode=require", "default", "postgresql://app:***@h/d?sslmode=require", PostgreSQL, "d", ""},
 	} {
 		tg, err := ParseTarget(c.spec, "/proj")
 		if err != nil {
@@ -52,6 +54,7 @@ func TestParseTarget(t *testing.T) {
 		"postgres://u:" + secret + "@h/",
 		"postgres://u:" + secret + "@h:notaport/d",
 		"sqlite://",
+		"pgsql://u@h/d?password=" + secret, // an '@' in the query after a user info: ambiguous
 		"just-a-path",
 	} {
 		_, err := ParseTarget(bad, "/proj")

@@ -75,7 +75,7 @@ func ParseTarget(spec, base string) (*Target, error) {
 func parseURL(raw, base string) (*Target, error) {
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok {
-		return nil, fmt.Errorf("not a database URL (expected scheme://...): %s", redactRaw(raw))
+		return nil, fmt.Errorf("not a database URL (expected scheme://...)")
 	}
 	engine, known := schemes[strings.ToLower(scheme)]
 	if !known {
@@ -105,7 +105,11 @@ func parseURL(raw, base string) (*Target, error) {
 	// an unescaped '@' or '/', which url.Parse would cut at the wrong place,
 	// leaking the rest of the password as host or path.
 	var user, password string
-	if at := userinfoEnd(rest); at >= 0 {
+	at, ambiguous := userinfoEnd(rest)
+	if ambiguous {
+		return nil, fmt.Errorf("%s URL is ambiguous: an '@' follows a '?' after the user info; percent-encode the password (@ is %%40, ? is %%3F, / is %%2F, # is %%23) and any '@' in the query", scheme)
+	}
+	if at >= 0 {
 		userinfo := rest[:at]
 		rest = rest[at+1:]
 		u, p, _ := strings.Cut(userinfo, ":")
@@ -139,23 +143,20 @@ func parseURL(raw, base string) (*Target, error) {
 	return t, nil
 }
 
-// userinfoEnd finds the '@' that ends the user info: the last one before
-// the query, or, when the password itself holds a '?', the last one not
-// followed by query text.
-func userinfoEnd(rest string) int {
-	q := strings.IndexByte(rest, '?')
-	if q < 0 {
-		q = len(rest)
+// userinfoEnd finds the '@' that ends the user info: the last one in the
+// URL. A password may hold any character unescaped ('@', '/', '?', '#'),
+// and the host, path and query after the user info hold no '@' of it, so
+// cutting at the last one never puts part of a password where it would
+// be printed. The one reading that differs is a query value holding a raw
+// '@' after a user info of its own ("u:p@h/d?password=a@b"): there the
+// '@' is either in the query or in a password holding a '?', and no
+// choice is safe to print, so the URL is refused (ambiguous).
+func userinfoEnd(rest string) (at int, ambiguous bool) {
+	at = strings.LastIndex(rest, "@")
+	if q := strings.IndexByte(rest, '?'); q >= 0 && at > q && strings.LastIndex(rest[:q], "@") >= 0 {
+		return -1, true
 	}
-	if at := strings.LastIndex(rest[:q], "@"); at >= 0 {
-		return at
-	}
-	for at := strings.LastIndex(rest, "@"); at >= 0; at = strings.LastIndex(rest[:at], "@") {
-		if !strings.ContainsAny(rest[at:], "=&") {
-			return at
-		}
-	}
-	return -1
+	return at, false
 }
 
 // unescape percent-decodes s when it is valid percent-encoding, else keeps it.
@@ -186,19 +187,29 @@ func (t *Target) String() string {
 	if t.Engine == SQLite {
 		return "sqlite:///" + strings.TrimPrefix(t.Database, "/") + encodeParams(t.Params)
 	}
-	u := url.URL{Scheme: string(t.Engine), Host: t.Host, Path: "/" + t.Database}
-	if t.Port != "" {
-		u.Host += ":" + t.Port
-	}
+	var b strings.Builder
+	b.WriteString(string(t.Engine) + "://")
 	if t.User != "" {
-		if t.password != "" {
-			u.User = url.UserPassword(t.User, "***")
-		} else {
-			u.User = url.User(t.User)
+		user := url.PathEscape(t.User)
+		if strings.ContainsAny(t.User, "@/?#&=:%") {
+			user = "***" // not a user name a URL would hold: never show it
 		}
+		b.WriteString(user)
+		if t.password != "" {
+			b.WriteString(":***")
+		}
+		b.WriteString("@")
 	}
-	s := u.String()
-	s = strings.Replace(s, "%2A%2A%2A@", "***@", 1)
+	host := t.Host
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]" // IPv6
+	}
+	b.WriteString(host)
+	if t.Port != "" {
+		b.WriteString(":" + t.Port)
+	}
+	b.WriteString("/" + url.PathEscape(t.Database))
+	s := b.String()
 	return s + encodeParams(t.Params)
 }
 
@@ -210,20 +221,40 @@ func (t *Target) MarshalJSON() ([]byte, error) {
 // sensitiveParams are query parameters that may carry secrets.
 var sensitiveParams = map[string]bool{"password": true, "passwd": true, "sslpassword": true, "pass": true}
 
+// shownParams are the query parameters printed with their values. Any
+// other is left out of printed URLs: a raw '&' in a password parameter
+// makes the rest of the password a parameter of its own.
+var shownParams = map[string]bool{
+	"sslmode": true, "connect_timeout": true, "options": true, "application_name": true, "currentSchema": true,
+	"target_session_attrs": true, "ssl": true, "ssl-mode": true, "charset": true, "sslrootcert": true,
+}
+
 func encodeParams(p url.Values) string {
 	if len(p) == 0 {
 		return ""
 	}
 	c := url.Values{}
+	hidden := false
 	for k, vs := range p {
 		for _, v := range vs {
-			if sensitiveParams[strings.ToLower(k)] {
-				v = "***"
+			switch {
+			case sensitiveParams[strings.ToLower(k)]:
+				c.Add(k, "***")
+			case shownParams[k]:
+				c.Add(k, v)
+			default:
+				hidden = true
 			}
-			c.Add(k, v)
 		}
 	}
-	return "?" + strings.ReplaceAll(c.Encode(), "%2A%2A%2A", "***")
+	s := strings.ReplaceAll(c.Encode(), "%2A%2A%2A", "***")
+	if hidden {
+		if s != "" {
+			s += "&"
+		}
+		s += "…"
+	}
+	return "?" + s
 }
 
 // Scrub removes every form of the password from s.
@@ -251,32 +282,35 @@ func scrubSecrets(s string, secrets []string) string {
 	return s
 }
 
-// redactRaw redacts the userinfo password of a URL we could not parse.
+// redactRaw shows a URL that could not be parsed without any part of its
+// user info, whatever went wrong: the scheme, and the host when an '@'
+// says where the user info ends. Without an '@', "user:secret/db" might
+// be a password mistaken for a port, so nothing after the scheme shows.
 func redactRaw(raw string) string {
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok {
-		return "(unparseable URL)"
+		return "(not a URL)"
 	}
-	if at := userinfoEnd(rest); at >= 0 {
-		userinfo := rest[:at]
-		if user, _, hasPw := strings.Cut(userinfo, ":"); hasPw {
-			rest = user + ":***" + rest[at:]
-		}
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return scheme + "://…"
 	}
-	if q := strings.Index(rest, "?"); q >= 0 {
-		rest = rest[:q] + "?..."
+	host := rest[at+1:]
+	if i := strings.IndexAny(host, "/?#"); i >= 0 {
+		host = host[:i]
 	}
-	return scheme + "://" + rest
+	return scheme + "://***@" + host + "/…"
 }
 
-// scrubURLError removes the password of raw from an error message, for
-// errors raised before the URL was parsed into a Target.
+// scrubURLError removes every possible password of raw from an error
+// message, for errors raised before the URL was parsed into a Target:
+// all that precedes the last '@' but the user name may be one.
 func scrubURLError(msg, raw string) string {
 	_, rest, ok := strings.Cut(raw, "://")
 	if !ok {
 		return msg
 	}
-	if at := userinfoEnd(rest); at >= 0 {
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
 		if _, pw, hasPw := strings.Cut(rest[:at], ":"); hasPw {
 			msg = scrubSecrets(msg, []string{pw})
 		}
