@@ -164,9 +164,11 @@ func (e *env) squash(ctx context.Context, args []string, f *squashFlags) error {
 	}
 	plan := squash.Build(l.Loaded, l.graph, opts)
 	if len(plan.Problems) == 0 && len(f.db.specs) > 0 {
-		if err := e.checkDatabases(ctx, l, plan, &f.db); err != nil {
+		behind, err := e.checkDatabases(ctx, l, plan, &f.db)
+		if err != nil {
 			return err
 		}
+		plan.Problems = append(plan.Problems, behind...)
 	}
 	// located gives diagnostics line:col and paths relative to the project.
 	located := func(ds []diag.Diagnostic) []diag.Diagnostic {
@@ -305,45 +307,42 @@ func printSquashSummary(e *env, rep squashReport) {
 	}
 }
 
-// checkDatabases refuses while a database has applied part of a range.
-func (e *env) checkDatabases(ctx context.Context, l *loaded, plan *squash.Plan, f *dbFlags) error {
+// checkDatabases finds databases that applied part of a range (some of
+// its migrations, not all): there Django would fall back to the originals,
+// and the squash would not take. A range nobody applied, or one applied
+// whole, is fine. Failing to read a database is an error: a role without
+// access must not pass for a fresh database.
+func (e *env) checkDatabases(ctx context.Context, l *loaded, plan *squash.Plan, f *dbFlags) ([]diag.Diagnostic, error) {
 	targets, err := f.targets(l.Root, l.Config)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var behind []string
+	var behind []diag.Diagnostic
 	for _, r := range f.readAll(ctx, targets, nil) {
 		if r.err != nil {
-			return usageErr("%v", r.err)
+			return nil, usageErr("%v", r.err)
 		}
 		applied := map[migration.Key]bool{}
-		apps := map[string]bool{}
 		for _, k := range r.rows {
 			applied[k] = true
-			apps[k.App] = true
 		}
 		for _, s := range plan.Squashes {
-			if !apps[s.App] {
-				continue // a fresh database will use the squash
-			}
-			var missing []string
+			var missing, done []string
 			for _, mig := range s.Migrations {
-				if !isApplied(l, mig, applied) {
+				if isApplied(l, mig, applied) {
+					done = append(done, mig.Name)
+				} else {
 					missing = append(missing, mig.Name)
 				}
 			}
-			if len(missing) > 0 {
-				behind = append(behind, fmt.Sprintf("%s has not applied %s.%s", r.name, s.App, strings.Join(missing, ", ")))
+			if len(missing) > 0 && len(done) > 0 {
+				behind = append(behind, diag.Diagnostic{Severity: diag.Error, Code: squash.CodePartlyApplied, Offset: -1,
+					Message: fmt.Sprintf("%s has applied %s of %s.%s but not %s", r.name, plural(len(done), "migration", "migrations"), s.App, s.Name, strings.Join(missing, ", ")),
+					Hint:    "apply pending migrations there first: a squash of a partly applied range makes Django fall back to the originals"})
 			}
 		}
 	}
-	if len(behind) > 0 {
-		for _, b := range behind {
-			fmt.Fprintln(e.stderr, b)
-		}
-		return problems("apply pending migrations first: a squash of a partly applied range makes Django fall back to the originals there")
-	}
-	return nil
+	return behind, nil
 }
 
 func isApplied(l *loaded, mig *migration.Migration, applied map[migration.Key]bool) bool {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/djsquash/djsquash/internal/djangotest"
 	"github.com/djsquash/djsquash/internal/migration"
 	"github.com/djsquash/djsquash/internal/synth"
+	"github.com/google/go-cmp/cmp"
 )
 
 // squashProject runs djsquash squash (whole project) in dir, writing.
@@ -231,18 +233,59 @@ func TestSquashKeepsMaxMigration(t *testing.T) {
 }
 
 // TestSquashRefusesPartlyAppliedDatabase: with --database, a database that
-// applied part of a range stops the squash, naming what it lacks; one that
-// applied all of it, or nothing of the app, does not.
+// applied part of a range (some of it, not all) stops the squash, naming
+// what it lacks, in text and in JSON; one that applied all of it, or none
+// of the range (even with earlier migrations of the app applied), does not.
 func TestSquashRefusesPartlyAppliedDatabase(t *testing.T) {
 	src, _ := filepath.Abs("../../examples/bookshop")
 	p := djangotest.NewProject(t, src, "5.2", djangotest.SQLite)
 	p.Migrate("catalog", "0012")
 	code, out, errOut := run(t, "--project", p.Dir, "squash", "catalog", "--dry-run", "--database", "staging="+dbURL(p.DB))
-	if code != ExitProblems || !strings.Contains(errOut, "staging has not applied catalog.0013") || !strings.Contains(errOut, "apply pending migrations first") {
+	if code != ExitProblems || !regexp.MustCompile(`staging has applied \d+ migrations of catalog\.\S+ but not 0013_`).MatchString(errOut) ||
+		!strings.Contains(errOut, "apply pending migrations there first") {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = run(t, "--project", p.Dir, "--json", "squash", "catalog", "--dry-run", "--database", "staging="+dbURL(p.DB))
+	var rep struct {
+		Problems []struct{ Code string }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != ExitProblems || len(rep.Problems) == 0 || rep.Problems[0].Code != "DJ405" {
+		t.Fatalf("--json refusal: exit %d, %v\n%s%s", code, err, out, errOut)
+	}
+	// A range that starts after what the database applied: nobody applied
+	// any of it, so every database will use the squash.
+	if code, out, errOut := run(t, "--project", p.Dir, "squash", "catalog", "0013", "0027", "--dry-run", "--database", "staging="+dbURL(p.DB)); code != ExitOK {
+		t.Fatalf("a range nobody applied was refused: exit %d\n%s%s", code, out, errOut)
 	}
 	p.Migrate()
 	if code, out, errOut := run(t, "--project", p.Dir, "squash", "catalog", "--dry-run", "--database", "staging="+dbURL(p.DB)); code != ExitOK {
 		t.Fatalf("fully migrated database refused: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestSquashDatabaseGuardNeedsAccess: a role that may not read
+// django_migrations, or a misspelled --schema, stops squash --database
+// (exit 2, nothing written) instead of passing for a fresh database.
+func TestSquashDatabaseGuardNeedsAccess(t *testing.T) {
+	src, _ := filepath.Abs("../../examples/bookshop")
+	p := djangotest.NewProject(t, src, "5.2", djangotest.PostgreSQL)
+	p.Migrate("catalog", "0012")
+	role := "djs_np_" + strings.TrimPrefix(p.DB.Name, "djt_")
+	p.DB.Exec(t, "CREATE ROLE "+role+" LOGIN", "GRANT CONNECT ON DATABASE "+p.DB.Name+" TO "+role, "GRANT USAGE ON SCHEMA public TO "+role)
+	t.Cleanup(func() {
+		p.DB.Exec(t, "REVOKE ALL ON SCHEMA public FROM "+role, "REVOKE ALL ON DATABASE "+p.DB.Name+" FROM "+role, "DROP ROLE "+role)
+	})
+	before := migrationFiles(t, p.Dir)
+	for _, args := range [][]string{
+		{"--database", fmt.Sprintf("postgres://%s@%s:%s/%s", role, p.DB.Host, p.DB.Port, p.DB.Name)},
+		{"--database", dbURL(p.DB), "--schema", "pubilc"},
+	} {
+		code, out, errOut := run(t, append([]string{"--project", p.Dir, "squash", "catalog", "--yes"}, args...)...)
+		if code != ExitUsage || !strings.Contains(errOut, "permission denied") && !strings.Contains(errOut, "schema does not exist") {
+			t.Errorf("%v: exit %d\n%s%s", args, code, out, errOut)
+		}
+	}
+	if d := cmp.Diff(before, migrationFiles(t, p.Dir)); d != "" {
+		t.Errorf("files changed (-before +after):\n%s", d)
 	}
 }

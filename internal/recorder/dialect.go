@@ -14,6 +14,9 @@ type Dialect interface {
 	// TableColumns lists the column names of table (bound: schema, table;
 	// an empty schema means the current one).
 	TableColumns() string
+	// Probe reads nothing from the quoted table, failing as a read of it
+	// would (missing table, no privilege).
+	Probe(table string) string
 	// SelectApplied reads every row of the quoted table, oldest first.
 	SelectApplied(table string) string
 	// QuoteTable returns schema.table (or table) as a quoted identifier.
@@ -46,6 +49,13 @@ func (postgres) TableColumns() string {
 	return `SELECT column_name FROM information_schema.columns
 WHERE table_schema = COALESCE(NULLIF($1, ''), current_schema()) AND table_name = $2 ORDER BY ordinal_position`
 }
+func (postgres) Probe(table string) string { return "SELECT 1 FROM " + table + " WHERE 1 = 0" }
+
+// SchemaExists counts the schemas of a name (bound: name); the catalog
+// lists every schema whatever the role may read.
+func (postgres) SchemaExists() string {
+	return "SELECT COUNT(*) FROM pg_catalog.pg_namespace WHERE nspname = $1"
+}
 func (postgres) SelectApplied(table string) string {
 	return "SELECT id, app, name, applied FROM " + table + " ORDER BY id"
 }
@@ -73,6 +83,7 @@ func (mysql) TableColumns() string {
 	return `SELECT COLUMN_NAME FROM information_schema.COLUMNS
 WHERE TABLE_SCHEMA = COALESCE(NULLIF(?, ''), DATABASE()) AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`
 }
+func (mysql) Probe(table string) string { return "SELECT 1 FROM " + table + " WHERE 1 = 0" }
 func (mysql) SelectApplied(table string) string {
 	return "SELECT id, app, name, applied FROM " + table + " ORDER BY id"
 }
@@ -95,6 +106,7 @@ func (sqlite) TableColumns() string {
 	// The schema argument is accepted for symmetry and ignored.
 	return `SELECT name FROM pragma_table_info(?2) WHERE ?1 = ?1 ORDER BY cid`
 }
+func (sqlite) Probe(table string) string { return "SELECT 1 FROM " + table + " WHERE 1 = 0" }
 func (sqlite) SelectApplied(table string) string {
 	return "SELECT id, app, name, applied FROM " + table + " ORDER BY id"
 }

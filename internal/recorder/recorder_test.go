@@ -221,3 +221,58 @@ func TestErrorsNeverLeakPassword(t *testing.T) {
 		t.Errorf("error leaks the password: %v", err)
 	}
 }
+
+// TestNoPrivilegeIsNotNeverMigrated: a role that may not read
+// django_migrations, and a schema that does not exist, are errors; only a
+// database without the table is "never migrated". (The catalogs hide what
+// a role cannot read, so both used to look like a fresh database.)
+func TestNoPrivilegeIsNotNeverMigrated(t *testing.T) {
+	ctx := context.Background()
+	for _, e := range []djangotest.Engine{djangotest.PostgreSQL, djangotest.MySQL} {
+		t.Run(string(e), func(t *testing.T) {
+			db := djangotest.NewDatabase(t, e)
+			db.Exec(t, djangoDDL(e), "CREATE TABLE other (id integer)")
+			role := "djs_np_" + strings.TrimPrefix(db.Name, "djt_")
+			tg := targetFor(t, db, "")
+			tg.User = role
+			if e == djangotest.PostgreSQL {
+				db.Exec(t, "CREATE ROLE "+role+" LOGIN", "GRANT CONNECT ON DATABASE "+db.Name+" TO "+role,
+					"GRANT USAGE ON SCHEMA public TO "+role, "GRANT SELECT ON other TO "+role)
+				t.Cleanup(func() {
+					db.Exec(t, "REVOKE ALL ON other FROM "+role, "REVOKE ALL ON SCHEMA public FROM "+role,
+						"REVOKE ALL ON DATABASE "+db.Name+" FROM "+role, "DROP ROLE "+role)
+				})
+			} else {
+				db.Exec(t, "CREATE USER '"+role+"'@'%'", "GRANT SELECT ON `"+db.Name+"`.`other` TO '"+role+"'@'%'")
+				t.Cleanup(func() { db.Exec(t, "DROP USER '"+role+"'@'%'") })
+			}
+			s, err := Open(tg, Timeouts{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			_, err = s.Applied(ctx, "")
+			if !errors.Is(err, ErrPermission) {
+				t.Errorf("a role without SELECT on django_migrations: got %v, want ErrPermission", err)
+			}
+			// The same role reads a database with no table as never migrated.
+			if e == djangotest.PostgreSQL {
+				_, err = s.Applied(ctx, "no_such_schema")
+				if !errors.Is(err, ErrNoSchema) || !strings.Contains(err.Error(), "no_such_schema") {
+					t.Errorf("a misspelled schema: got %v, want ErrNoSchema naming it", err)
+				}
+			}
+		})
+	}
+	// And a database without the table still is never migrated.
+	for _, e := range []djangotest.Engine{djangotest.SQLite, djangotest.PostgreSQL, djangotest.MySQL} {
+		db := djangotest.NewDatabase(t, e)
+		if e == djangotest.SQLite {
+			db.Exec(t, "CREATE TABLE other (id integer)")
+		}
+		_, err := openStore(t, db).Applied(ctx, "")
+		if !errors.Is(err, ErrNeverMigrated) {
+			t.Errorf("%s without django_migrations: got %v, want ErrNeverMigrated", e, err)
+		}
+	}
+}

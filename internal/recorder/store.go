@@ -35,6 +35,8 @@ var (
 	ErrNoDatabase    = errors.New("database does not exist")
 	ErrNeverMigrated = errors.New("no django_migrations table (never migrated)")
 	ErrBadShape      = errors.New("django_migrations has an unexpected shape")
+	ErrPermission    = errors.New("permission denied")
+	ErrNoSchema      = errors.New("schema does not exist")
 )
 
 // Timeouts bound every connection and read.
@@ -163,7 +165,7 @@ func (e *Error) Error() string {
 func (e *Error) Is(target error) bool { return e.Kind != nil && e.Kind == target }
 
 func classify(err error) error {
-	for _, k := range []error{ErrUnreachable, ErrAuth, ErrNoDatabase, ErrNeverMigrated, ErrBadShape} {
+	for _, k := range []error{ErrUnreachable, ErrAuth, ErrNoDatabase, ErrNeverMigrated, ErrBadShape, ErrPermission, ErrNoSchema} {
 		if errors.Is(err, k) {
 			return k
 		}
@@ -177,6 +179,10 @@ func classify(err error) error {
 			return ErrNoDatabase
 		case pg.Code == "42P01":
 			return ErrNeverMigrated
+		case pg.Code == "42501":
+			return ErrPermission
+		case pg.Code == "3F000":
+			return ErrNoSchema
 		}
 		return nil
 	}
@@ -189,8 +195,13 @@ func classify(err error) error {
 			return ErrNoDatabase
 		case 1146:
 			return ErrNeverMigrated
+		case 1142, 1143:
+			return ErrPermission
 		}
 		return nil
+	}
+	if strings.Contains(err.Error(), "no such table") {
+		return ErrNeverMigrated // SQLite
 	}
 	var ne net.Error
 	var ce *pgconn.ConnectError
@@ -235,11 +246,31 @@ func (s *Store) Applied(ctx context.Context, schema string) ([]Row, error) {
 	}
 	var out []Row
 	err := s.readOnly(ctx, func(tx *sql.Tx) error {
+		if pg, ok := s.d.(postgres); ok && schema != "" {
+			// A misspelled schema must not read as "never migrated".
+			var n int
+			if err := tx.QueryRowContext(ctx, pg.SchemaExists(), schema).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return fmt.Errorf("%w: %s", ErrNoSchema, schema)
+			}
+		}
 		cols, err := s.columns(ctx, tx, schema)
 		if err != nil {
 			return err
 		}
 		if len(cols) == 0 {
+			// The catalogs list only what the role may read: ask the
+			// table itself, so that a role without SELECT on it is an
+			// error, and only a missing table means never migrated.
+			_, err := tx.ExecContext(ctx, s.d.Probe(s.d.QuoteTable(schema, TableName)))
+			if err == nil {
+				return fmt.Errorf("%w: its columns cannot be listed", ErrBadShape)
+			}
+			if classify(err) != ErrNeverMigrated {
+				return err
+			}
 			where := ""
 			if schema != "" {
 				where = " in schema " + schema

@@ -69,6 +69,7 @@ const (
 	CodeUnsquashable  = "DJ402" // a migration in the range cannot be squashed
 	CodeNameTaken     = "DJ403" // the squash's name exists
 	CodeReplayFailure = "DJ404" // the squashed graph does not replay to the original state
+	CodePartlyApplied = "DJ405" // a database applied part of a range (checked by the caller)
 )
 
 // Squash is one new migration.
