@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/BurntSushi/toml"
@@ -35,7 +34,7 @@ type Config struct {
 // or table is an empty config; a malformed one is an error with its position.
 func LoadConfig(dir string) (*Config, error) {
 	path := filepath.Join(dir, "pyproject.toml")
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &Config{}, nil
 	}

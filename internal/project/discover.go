@@ -1,6 +1,7 @@
 package project
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -16,6 +17,8 @@ import (
 const (
 	CodeDuplicateLabel = "DJ001" // two migration packages claim one app label
 	CodeConfigPath     = "DJ002" // a [tool.djsquash] apps entry is not a migrations package
+	CodeUnreadable     = "DJ004" // a directory of the project cannot be read
+	CodeNotPackage     = "DJ005" // an app's migrations is a namespace package or a module: Django loads none of it
 )
 
 // App is one app with a migrations package.
@@ -106,12 +109,27 @@ func Discover(root string, cfg *Config) (*Project, error) {
 			if pth == root {
 				return err
 			}
-			return nil // unreadable corners of a tree are not our business
+			// An unreadable directory may hide apps: say so, never skip
+			// it silently.
+			rel, _ := filepath.Rel(root, pth)
+			if d != nil && d.IsDir() && !excluded(cfg.Exclude, filepath.ToSlash(rel)) {
+				sev := diag.Warning
+				if d.Name() == "migrations" {
+					sev = diag.Error
+				}
+				p.Diagnostics = append(p.Diagnostics, diag.Diagnostic{Severity: sev, Code: CodeUnreadable, Offset: -1, File: pth,
+					Message: fmt.Sprintf("cannot read %s: %v; migrations under it are not seen", filepath.ToSlash(rel), errors.Unwrap(err)),
+					Hint:    "make it readable, or exclude it in [tool.djsquash] exclude"})
+			}
+			return nil
 		}
 		if !d.IsDir() {
 			name := d.Name()
 			if strings.HasSuffix(name, ".py") && (strings.HasPrefix(name, "settings") || filepath.Base(filepath.Dir(pth)) == "settings") {
 				p.SettingsFiles = append(p.SettingsFiles, pth)
+			}
+			if name == "migrations.py" || name == "migrations" {
+				p.notPackage(pth, "is a module, not a package")
 			}
 			return nil
 		}
@@ -120,7 +138,16 @@ func Discover(root string, cfg *Config) (*Project, error) {
 		if pth != root && (skipDir(pth, d.Name()) || excluded(cfg.Exclude, rel)) {
 			return filepath.SkipDir
 		}
-		if d.Name() != "migrations" || explicit[pth] || !isPackage(pth) || !looksLikeApp(pth) {
+		if d.Name() != "migrations" || explicit[pth] {
+			return nil
+		}
+		if !isPackage(pth) {
+			if hasMigrationFiles(pth) {
+				p.notPackage(pth, "has no __init__.py (a namespace package)")
+			}
+			return nil
+		}
+		if !looksLikeApp(pth) {
 			return nil
 		}
 		a, err := newApp(root, pth, filepath.Base(filepath.Dir(pth)), "directory")
@@ -135,6 +162,32 @@ func Discover(root string, cfg *Config) (*Project, error) {
 	}
 	p.sortAndCheck()
 	return p, nil
+}
+
+// notPackage reports an app's migrations that Django's loader ignores: a
+// namespace package (no __init__.py) or a module named migrations. Django
+// (3.2 to 6.x) adds such an app to its unmigrated apps, so its migrations
+// never run, and a dependency on them is a NodeNotFoundError.
+func (p *Project) notPackage(pth, what string) {
+	app := filepath.Dir(pth)
+	if !looksLikeAppDir(app) {
+		return
+	}
+	rel, _ := filepath.Rel(p.Root, pth)
+	p.Diagnostics = append(p.Diagnostics, diag.Diagnostic{Severity: diag.Warning, Code: CodeNotPackage, Offset: -1, File: pth,
+		Message: fmt.Sprintf("%s %s: Django's loader treats app %q as having no migrations, and so does djsquash", filepath.ToSlash(rel), what, filepath.Base(app)),
+		Hint:    "add an __init__.py to the migrations directory if its migrations should run"})
+}
+
+// hasMigrationFiles reports whether dir holds a migration module.
+func hasMigrationFiles(dir string) bool {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if !e.IsDir() && IsMigrationModule(e.Name()) {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *Project) sortAndCheck() {
@@ -168,18 +221,25 @@ func (p *Project) sortAndCheck() {
 // migrations): the parent must look like an app, or a file in it must
 // define class Migration.
 func looksLikeApp(migDir string) bool {
-	parent := filepath.Dir(migDir)
-	for _, f := range []string{"models.py", "apps.py", filepath.Join("models", "__init__.py")} {
-		if _, err := os.Stat(filepath.Join(parent, f)); err == nil {
-			return true
-		}
+	if looksLikeAppDir(filepath.Dir(migDir)) {
+		return true
 	}
 	entries, _ := os.ReadDir(migDir)
 	for _, e := range entries {
 		if !e.IsDir() && IsMigrationModule(e.Name()) {
-			if b, err := os.ReadFile(filepath.Join(migDir, e.Name())); err == nil && strings.Contains(string(b), "class Migration") {
+			if b, err := readFile(filepath.Join(migDir, e.Name())); err == nil && strings.Contains(string(b), "class Migration") {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// looksLikeAppDir reports whether dir has the files of a Django app.
+func looksLikeAppDir(dir string) bool {
+	for _, f := range []string{"models.py", "apps.py", filepath.Join("models", "__init__.py")} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			return true
 		}
 	}
 	return false

@@ -2,7 +2,6 @@ package project
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -140,7 +139,7 @@ func (l *Loaded) Locate(ds []diag.Diagnostic) {
 // appsLabel reads the label of the AppConfig in dir/apps.py, if one sets it.
 // With several configs, the one marked default = True wins.
 func appsLabel(dir string) (string, bool) {
-	src, err := os.ReadFile(filepath.Join(dir, "apps.py"))
+	src, err := readFile(filepath.Join(dir, "apps.py"))
 	if err != nil {
 		return "", false
 	}
@@ -192,7 +191,7 @@ func (l *Loaded) readSettings(cfg *Config) {
 	}
 	found := map[string][]string{} // value -> files
 	for _, path := range l.SettingsFiles {
-		src, err := os.ReadFile(path)
+		src, err := readFile(path)
 		if err != nil {
 			continue
 		}

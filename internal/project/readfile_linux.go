@@ -10,7 +10,7 @@ import (
 // migrations should not write an inode per file to the journal.
 func open(path string) (int, error) {
 	for {
-		fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NOATIME, 0)
+		fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NONBLOCK|syscall.O_NOATIME, 0)
 		if errors.Is(err, syscall.EPERM) {
 			break
 		}

@@ -5,7 +5,6 @@ package project
 import (
 	"errors"
 	"io/fs"
-	"os"
 	"syscall"
 )
 
@@ -23,8 +22,14 @@ func readFile(path string) ([]byte, error) {
 	if err := syscall.Fstat(fd, &st); err != nil {
 		return nil, &fs.PathError{Op: "stat", Path: path, Err: err}
 	}
+	// Opened without blocking, so a FIFO named like a migration cannot
+	// hang us; only regular files of sane size are read (a symlink to
+	// /dev/zero would never end).
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
-		return os.ReadFile(path) // a FIFO or device: let os handle it
+		return nil, &fs.PathError{Op: "read", Path: path, Err: ErrNotRegular}
+	}
+	if st.Size > MaxFileSize {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: ErrTooLarge}
 	}
 	// One byte more than the size, so that the read that returns 0 (end of
 	// file) does not need a larger buffer; a file that grew meanwhile is
@@ -52,7 +57,7 @@ func readFile(path string) ([]byte, error) {
 
 func openPlain(path string) (int, error) {
 	for {
-		fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NONBLOCK, 0)
 		if !errors.Is(err, syscall.EINTR) {
 			return fd, err
 		}
