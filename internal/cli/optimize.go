@@ -102,7 +102,11 @@ func (e *env) optimize(ctx context.Context, app, name string, dryRun, check, yes
 		}
 		if !dryRun && !check {
 			cs := &changeset.Changeset{Command: "optimize"}
-			cs.Edit(l.Rel(mig.File), mig.Source.Src, newSrc)
+			onDisk, err := mig.Source.Encode(newSrc) // in the file's own encoding (PEP 263)
+			if err != nil {
+				return usageErr("%s: %v", rep.File, err)
+			}
+			cs.Edit(l.Rel(mig.File), mig.Source.OnDisk(), onDisk)
 			if ok, err := e.confirm(yes, fmt.Sprintf("Rewrite %s (%d -> %d operations)?", rep.File, rep.Before, rep.After)); !ok {
 				return err
 			}

@@ -48,6 +48,8 @@ func TestSquashMigrates(t *testing.T) {
 	// RunPython code of alpha looks up zoo.Author, which zoo renames
 	// later: one squash per app would run it after the rename.
 	getModel, _ := filepath.Abs("testdata/cases/squash_get_model/project")
+	// A Latin-1 migration with CRLF line ends and a non-ASCII seed row.
+	encoding, _ := filepath.Abs("testdata/cases/squash_encoding/project")
 	synthetic := filepath.Join(t.TempDir(), "synthetic")
 	if _, err := synth.Generate(synthetic, synth.Options{Seed: 11, Apps: 3, Migrations: 150, DataEvery: 8}); err != nil {
 		t.Fatal(err)
@@ -57,6 +59,7 @@ func TestSquashMigrates(t *testing.T) {
 		"mixed":     {mixed, []string{"library", "0003_more"}, "SELECT COUNT(*) FROM library_rack WHERE code <> ''"},
 		"synthetic": {synthetic, []string{"app01", "0005"}, "SELECT 1"},
 		"get_model": {getModel, []string{"alpha", "0002"}, "SELECT COUNT(*) FROM alpha_note"},
+		"encoding":  {encoding, []string{"shop", "0001"}, "SELECT COUNT(*) FROM shop_tag WHERE name = 'caf\u00e9'"},
 	}
 	type combo struct {
 		v      djangotest.Version
@@ -68,7 +71,7 @@ func TestSquashMigrates(t *testing.T) {
 			combos = append(combos, combo{v, e})
 		}
 	}
-	for _, name := range []string{"example", "mixed", "synthetic", "get_model"} {
+	for _, name := range []string{"example", "mixed", "synthetic", "get_model", "encoding"} {
 		sc := scenarios[name]
 		for _, c := range combos {
 			if name != "example" && c.engine != djangotest.SQLite && c.v != "5.2" {

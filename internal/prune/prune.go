@@ -197,17 +197,22 @@ func Build(l *project.Loaded, g *graph.Graph, squashes []m.Key) *Plan {
 			problem(CodeEdit, mig.File, mig.ClassPos, "edit its dependencies by hand", "%s: %v", mig.Key, err)
 			continue
 		}
+		// A file in another encoding (PEP 263) is written back in it.
+		if src, err = mig.Source.Encode(src); err != nil {
+			problem(CodeEdit, mig.File, mig.ClassPos, "save it as UTF-8 first", "%s: %v", mig.Key, err)
+			continue
+		}
 		// Read it back: the edit must give the planned attributes.
 		// (With the notes the original gets: a computed operations list
 		// stays computed.)
 		back, ds := m.Read(mig.Key, mig.File, src, l.Setting)
-		_, dsBefore := m.Read(mig.Key, mig.File, mig.Source.Src, l.Setting)
+		_, dsBefore := m.Read(mig.Key, mig.File, mig.Source.OnDisk(), l.Setting)
 		if !sameCodes(ds, dsBefore) || back.Unreadable || len(back.Replaces) > 0 && pruned[mig.Key] ||
 			!sameKeys(back.Dependencies, deps) || !sameKeys(back.RunBefore, runBefore) {
 			problem(CodeEdit, mig.File, mig.ClassPos, "this is a bug in djsquash; nothing was written", "%s: the edited file does not read back as planned", mig.Key)
 			continue
 		}
-		ch := changeset.Change{Action: changeset.Edit, Path: filepath.ToSlash(l.Rel(mig.File)), Old: mig.Source.Src, New: src}
+		ch := changeset.Change{Action: changeset.Edit, Path: filepath.ToSlash(l.Rel(mig.File)), Old: mig.Source.OnDisk(), New: src}
 		if pruned[mig.Key] {
 			squashEdits = append(squashEdits, ch)
 		} else {
@@ -224,7 +229,7 @@ func Build(l *project.Loaded, g *graph.Graph, squashes []m.Key) *Plan {
 	sort.Slice(deletes, func(i, j int) bool { return deletes[i].File < deletes[j].File })
 	plan.Changes = changeset.Changeset{Command: "prune", Changes: rewires}
 	for _, mig := range deletes {
-		plan.Changes.Delete(l.Rel(mig.File), mig.Source.Src)
+		plan.Changes.Delete(l.Rel(mig.File), mig.Source.OnDisk())
 	}
 	plan.Changes.Changes = append(plan.Changes.Changes, squashEdits...)
 

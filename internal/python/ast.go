@@ -1,5 +1,7 @@
 package python
 
+import "golang.org/x/text/encoding"
+
 // Node is any syntax tree node.
 type Node interface {
 	Pos() int // offset of the first byte
@@ -433,8 +435,13 @@ func (*BadStmt) stmtNode()     {}
 
 // File is a parsed source file.
 type File struct {
-	Name     string
+	Name string
+	// Src is the source as UTF-8; every offset refers to it.
 	Src      []byte
 	Body     []Stmt
 	Comments []Comment
+
+	raw      []byte            // the bytes read, when Src was decoded from them
+	encoding string            // their declared encoding (PEP 263), when not UTF-8
+	enc      encoding.Encoding // to write edits back in it
 }

@@ -7,16 +7,33 @@ import (
 )
 
 // maxDepth bounds nesting so hostile input cannot exhaust the stack.
-const maxDepth = 300
+const maxDepth = 6000
 
 // ParseFile parses a Python source file. It always returns a File; problems
 // come back as diagnostics (located with line:col) and BadStmt nodes.
 func ParseFile(filename string, src []byte) (*File, []diag.Diagnostic) {
+	dec := decode(src)
+	f := &File{Name: filename, Src: dec.src, encoding: dec.encoding, enc: dec.enc}
+	if dec.encoding != "" {
+		f.raw = src
+	}
+	if dec.err != nil {
+		// CPython stops here: nothing of the file is read.
+		d := diag.Diagnostic{Severity: diag.Error, Code: CodeEncoding, Offset: dec.err.pos, Message: dec.err.msg, File: filename,
+			Hint: "save the file as UTF-8, or declare its encoding on the first line (# -*- coding: latin-1 -*-)"}
+		diag.NewLines(src).Locate(&d)
+		return f, []diag.Diagnostic{d}
+	}
+	src = dec.src
 	p := newParser(src, 0, len(src), false)
-	f := &File{Name: filename, Src: src}
 	f.Body = p.fileBody()
 	f.Comments = p.sc.comments
 	ds := append(p.sc.diags, p.diags...)
+	if len(ds) == 0 {
+		// What compile() rejects after parsing; only for a file that
+		// parsed, as CPython reports nothing else then.
+		ds = checkFile(f)
+	}
 	if len(ds) > 0 {
 		// The line table only when there is something to report.
 		lines := diag.NewLines(src)

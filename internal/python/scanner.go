@@ -22,6 +22,7 @@ type scanner struct {
 	end      int // scanning stops here (sub-scanners of f-string fields)
 	depth    int // bracket nesting
 	indents  []int
+	alt      []int   // indents with a tab counted as one column (TabError)
 	pending  []Token // INDENT/DEDENT tokens waiting to be returned
 	atBOL    bool    // at the beginning of a logical line
 	lastNL   bool    // last token returned was NEWLINE (or nothing yet)
@@ -31,7 +32,7 @@ type scanner struct {
 }
 
 func newScanner(src []byte, start, end int, inField bool) *scanner {
-	s := &scanner{src: src, pos: start, end: end, indents: []int{0}, atBOL: !inField, lastNL: true, inField: inField}
+	s := &scanner{src: src, pos: start, end: end, indents: []int{0}, alt: []int{0}, atBOL: !inField, lastNL: true, inField: inField}
 	if start == 0 && end >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF {
 		s.pos = 3 // byte-order mark
 	}
@@ -140,15 +141,17 @@ func (s *scanner) eof() Token {
 // indentation measures a new logical line's indentation and emits INDENT or
 // DEDENTs. Blank and comment-only lines do not count.
 func (s *scanner) indentation() (Token, bool) {
-	col, p := 0, s.pos
+	col, alt, p := 0, 0, s.pos
 	for p < s.end {
 		switch s.src[p] {
 		case ' ':
 			col++
+			alt++
 		case '\t':
 			col = (col/8 + 1) * 8
+			alt++
 		case '\f':
-			col = 0
+			col, alt = 0, 0
 		default:
 			goto done
 		}
@@ -170,18 +173,37 @@ done:
 	}
 	s.atBOL = false
 	s.pos = p
-	top := s.indents[len(s.indents)-1]
+	top, altTop := s.indents[len(s.indents)-1], s.alt[len(s.alt)-1]
+	// CPython's TabError: the line must compare with the enclosing one
+	// the same way whether a tab is eight columns or one.
+	tabError := func() {
+		s.errorf(s.lineStart(p), "inconsistent use of tabs and spaces in indentation")
+	}
 	switch {
+	case col == top:
+		if alt != altTop {
+			tabError()
+		}
 	case col > top:
+		if alt <= altTop {
+			tabError()
+		}
+		if len(s.indents) >= maxIndent {
+			s.errorf(s.lineStart(p), "too many levels of indentation")
+		}
 		s.indents = append(s.indents, col)
+		s.alt = append(s.alt, alt)
 		return Token{INDENT, p - (p - s.lineStart(p)), p}, true
 	case col < top:
 		for len(s.indents) > 1 && col < s.indents[len(s.indents)-1] {
 			s.indents = s.indents[:len(s.indents)-1]
+			s.alt = s.alt[:len(s.alt)-1]
 			s.pending = append(s.pending, Token{DEDENT, p, p})
 		}
 		if col != s.indents[len(s.indents)-1] {
 			s.errorf(p, "unindent does not match any outer indentation level")
+		} else if alt != s.alt[len(s.alt)-1] {
+			tabError()
 		}
 		t := s.pending[0]
 		s.pending = s.pending[1:]
@@ -252,6 +274,9 @@ func (s *scanner) token() Token {
 	}
 	switch c {
 	case '(', '[', '{':
+		if s.depth >= maxLevel {
+			s.errorf(s.pos, "too many nested parentheses")
+		}
 		s.depth++
 	case ')', ']', '}':
 		if s.depth > 0 {
@@ -329,6 +354,12 @@ func (s *scanner) str(start int) {
 			format = true
 		}
 	}
+	bytesLit := false
+	for _, c := range prefix {
+		if c|0x20 == 'b' {
+			bytesLit = true
+		}
+	}
 	q := s.src[s.pos]
 	triple := s.pos+2 < s.end && s.src[s.pos+1] == q && s.src[s.pos+2] == q
 	if triple {
@@ -336,8 +367,21 @@ func (s *scanner) str(start int) {
 	} else {
 		s.pos++
 	}
+	body := s.pos
 	if !s.strBody(q, triple, raw, format) {
 		s.errorf(start, "unterminated string literal")
+		return
+	}
+	if bytesLit {
+		for _, c := range s.src[body:s.pos] {
+			if c >= utf8.RuneSelf {
+				s.errorf(start, "bytes can only contain ASCII literal characters")
+				break
+			}
+		}
+	} else if lit := s.src[body:s.pos]; !utf8.Valid(lit) {
+		i := invalidUTF8(lit)
+		s.errorf(body+i, "(unicode error) 'utf-8' codec can't decode byte 0x%02x: not UTF-8, and the file declares no other encoding (PEP 263)", lit[i])
 	}
 }
 
@@ -457,6 +501,7 @@ func (s *scanner) field() bool {
 // exponent, imaginary, with underscores.
 func (s *scanner) number() {
 	isDigit := func(c byte) bool { return c >= '0' && c <= '9' || c == '_' }
+	start := s.pos
 	if s.src[s.pos] == '0' && s.pos+1 < s.end {
 		switch s.src[s.pos+1] | 0x20 {
 		case 'x', 'o', 'b':
@@ -470,7 +515,10 @@ func (s *scanner) number() {
 	for s.pos < s.end && isDigit(s.src[s.pos]) {
 		s.pos++
 	}
+	intEnd := s.pos
+	isInt := true
 	if s.pos < s.end && s.src[s.pos] == '.' {
+		isInt = false
 		s.pos++
 		for s.pos < s.end && isDigit(s.src[s.pos]) {
 			s.pos++
@@ -482,6 +530,7 @@ func (s *scanner) number() {
 			p++
 		}
 		if p < s.end && s.src[p] >= '0' && s.src[p] <= '9' {
+			isInt = false
 			s.pos = p
 			for s.pos < s.end && isDigit(s.src[s.pos]) {
 				s.pos++
@@ -490,5 +539,31 @@ func (s *scanner) number() {
 	}
 	if s.pos < s.end && s.src[s.pos]|0x20 == 'j' {
 		s.pos++
+		return
+	}
+	if !isInt {
+		return
+	}
+	// CPython's tokenizer and compiler: no leading zeros in a decimal
+	// integer ("0777"), and at most 4300 digits (int_max_str_digits).
+	digits := 0
+	nonzero := false
+	for _, c := range s.src[start:intEnd] {
+		if c != '_' {
+			digits++
+			nonzero = nonzero || c != '0'
+		}
+	}
+	if s.src[start] == '0' && nonzero {
+		s.errorf(start, "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers")
+	}
+	if digits > 4300 {
+		s.errorf(start, "Exceeds the limit (4300 digits) for integer string conversion: value has %d digits", digits)
 	}
 }
+
+// Limits of CPython's tokenizer (MAXINDENT, MAXLEVEL).
+const (
+	maxIndent = 100
+	maxLevel  = 200
+)

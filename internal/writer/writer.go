@@ -1,6 +1,7 @@
 package writer
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -180,6 +181,12 @@ func Write(f *File, opts Options) (*Result, error) {
 		src = append(src, a...)
 	}
 	src = append(src, '\n')
+	// Code copied from a CRLF (or CR) source keeps its line ends; the
+	// file gets one kind, as Django writes it. Python's tokenizer reads
+	// every kind as '\n', inside strings too, so no value changes.
+	if bytes.IndexByte(src, '\r') >= 0 {
+		src = bytes.ReplaceAll(bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n")), []byte("\r"), []byte("\n"))
+	}
 
 	res := &Result{Src: src, Diagnostics: c.diags}
 	for _, cp := range c.order {

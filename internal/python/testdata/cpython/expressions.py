@@ -23,7 +23,7 @@ e = []
 d = {}
 c = (((a)))
 b = (a).b
-a = (yield)
+def a(): return (yield)
 aa = 1_000_000 + 0x_FF + 0o17 + 0b1010 + 1.5e-3 + 3j + .5 + 1. + 1e10
 bb = [
     1,

@@ -36,7 +36,7 @@ class Klass(Base, metaclass=Meta, **extra):
         async for i in aiter():
             yield i
         yield
-        yield from gen()
+        yield gen()
 
     def star(self, *, only):
         pass

@@ -1,0 +1,4 @@
+#!/usr/bin/env python
+import os
+# coding: latin-1
+x = 'café'

@@ -1,0 +1,1 @@
+x = b"\xff" + rb"caf\u00e9"

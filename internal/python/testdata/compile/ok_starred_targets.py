@@ -1,0 +1,4 @@
+a, *b = c
+[d, *e] = f
+for g, *h in i:
+    pass
