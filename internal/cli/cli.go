@@ -62,6 +62,7 @@ func usageErr(format string, args ...any) error {
 // Main runs djsquash with args (without the program name) and returns the
 // process exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	stdout, stderr = safeWriter{stdout}, safeWriter{stderr}
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	root := newRoot(e)
 	root.SetArgs(args)

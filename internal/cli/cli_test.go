@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/djsquash/djsquash/internal/golden"
 )
 
 // run executes djsquash in-process and returns its exit code and output.
@@ -45,6 +47,9 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"--no-such-flag"},
 		{"version", "extra-arg"},
 		{"version", "--project", "/definitely/not/here"},
+		// A squash name becomes a module: never a path.
+		{"--project", "../../examples/bookshop", "squash", "catalog", "--squashed-name", "../../evil", "--dry-run"},
+		{"--project", "../../examples/bookshop", "squash", "catalog", "--squashed-name", "a b", "--dry-run"},
 	} {
 		code, _, errOut := run(t, args...)
 		if code != ExitUsage {
@@ -53,5 +58,27 @@ func TestUsageErrorsExit2(t *testing.T) {
 		if !strings.HasPrefix(errOut, "djsquash: ") {
 			t.Errorf("%v: stderr %q does not start with 'djsquash: '", args, errOut)
 		}
+	}
+}
+
+// TestControlCharactersAreEscaped: a migration file name holding an ANSI
+// escape and a NUL shows as text on the terminal, never as the bytes.
+func TestControlCharactersAreEscaped(t *testing.T) {
+	var out bytes.Buffer
+	w := safeWriter{&out}
+	w.Write([]byte("ok\tline\r\n\x1b[2Jgone\x00\rspoof \xc2\x9b31m caf\xc3\xa9\n"))
+	want := "ok\tline\r\n\\x1b[2Jgone\\x00\\x0dspoof \\u009b31m café\n"
+	if out.String() != want {
+		t.Errorf("got %q, want %q", out.String(), want)
+	}
+	dir := golden.WriteTree(t, map[string]string{
+		"shop/models.py":                          "",
+		"shop/migrations/__init__.py":             "",
+		"shop/migrations/0001_initial.py":         "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    operations = []\n",
+		"shop/migrations/0002_\x1b[31mred\x07.py": "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = [(\"shop\", \"0001_initial\")]\n    operations = []\n",
+	})
+	_, stdout, stderr := run(t, "--project", dir, "show")
+	if strings.ContainsAny(stdout+stderr, "\x1b\x07") || !strings.Contains(stdout, `\x1b[31mred\x07`) {
+		t.Errorf("show printed:\n%q\n%q", stdout, stderr)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/djsquash/djsquash/internal/changeset"
 	"github.com/djsquash/djsquash/internal/diag"
@@ -109,6 +110,9 @@ func (e *env) squash(ctx context.Context, args []string, f *squashFlags) error {
 	}
 	if f.style != 4 && f.style != 5 {
 		return usageErr("--django must be 4 or 5")
+	}
+	if f.name != "" && !isIdentifier(f.name) {
+		return usageErr("--squashed-name %q is not a valid Python identifier (letters, digits and _), as makemigrations --name requires", f.name)
 	}
 	l, err := e.load()
 	if err != nil {
@@ -418,4 +422,16 @@ func (e *env) refuse(report any, ds []diag.Diagnostic, msg string) error {
 		}
 	}
 	return problems(msg)
+}
+
+// isIdentifier reports whether s is a Python identifier: a squash's name
+// becomes a module name, and must not name a path.
+func isIdentifier(s string) bool {
+	for i, r := range s {
+		if r == '_' || unicode.IsLetter(r) || i > 0 && (unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)) {
+			continue
+		}
+		return false
+	}
+	return s != ""
 }

@@ -162,6 +162,9 @@ func behindText(b status.Behind) string {
 
 // isTTY reports whether a stream (stdin, stdout, stderr) is a terminal.
 func isTTY(stream any) bool {
+	if s, ok := stream.(safeWriter); ok {
+		stream = s.w
+	}
 	f, ok := stream.(*os.File)
 	if !ok {
 		return false

@@ -80,6 +80,11 @@ type optimizer struct {
 	// one word instead of two interfaces.
 	memo map[uint64]bool // through
 	ids  map[m.Operation]int32
+	keys map[int32]*opKeys // see keysOf
+	// indexAfter is how many pairs a pass compares before it indexes
+	// keys (-1: a few full scans' worth); compared counts pairs. Both
+	// are for tests.
+	indexAfter, compared int
 }
 
 // id numbers an operation the first time it is seen.
@@ -156,11 +161,18 @@ func optimize(ops []m.Operation, app string, opts Options, django52 bool) Result
 
 // run is one optimization, with or without our barriers.
 func run(ops []m.Operation, app string, settings m.Settings, barriers, django52 bool) Result {
+	return newOptimizer(app, settings, barriers, django52, len(ops)).run(ops)
+}
+
+func newOptimizer(app string, settings m.Settings, barriers, django52 bool, n int) *optimizer {
 	if settings == nil {
 		settings = m.DefaultSettings
 	}
-	o := &optimizer{app: app, settings: settings, deviations: map[Deviation]bool{}, django52: django52, barriers: barriers, fields: map[python.Expr]m.FieldInfo{},
-		memo: map[uint64]bool{}, ids: make(map[m.Operation]int32, len(ops))}
+	return &optimizer{app: app, settings: settings, deviations: map[Deviation]bool{}, django52: django52, barriers: barriers, fields: map[python.Expr]m.FieldInfo{},
+		memo: map[uint64]bool{}, ids: make(map[m.Operation]int32, n), keys: map[int32]*opKeys{}, indexAfter: -1}
+}
+
+func (o *optimizer) run(ops []m.Operation) Result {
 	r := Result{}
 	p := pass{ops: ops, ids: make([]int32, len(ops))}
 	for i, op := range ops {
@@ -218,6 +230,9 @@ func (o *optimizer) inner(p, buf pass) (pass, bool) {
 		out = make([]m.Operation, 0, n)
 		outIDs = make([]int32, 0, n)
 	}
+	var ix *keyIndex
+	var candBuf []int
+	examined := 0
 	for i, op := range ops {
 		if i < p.valid && p.stops[i] < p.valid {
 			out = append(out, op)
@@ -228,7 +243,42 @@ func (o *optimizer) inner(p, buf pass) (pass, bool) {
 		right := true
 		appended := false
 		stop := len(ops)
-		for j := i + 1; j < len(ops); j++ {
+		// Once a scan has gone a long way without meeting anything it
+		// interacts with, the pass is indexed: from then on an operation
+		// is compared only with those that may interact with it
+		// (keys.go); the others pass through unasked.
+		var cands []int
+		useIndex := false
+		switchToIndex := func(from int) {
+			if ix == nil {
+				ix = o.index(ops, ids)
+			}
+			if k := o.keysOf(op, ids[i]); !k.all && !hardBarrier(op) {
+				cands = ix.candidates(from-1, k, candBuf)
+				candBuf = cands
+				useIndex = true
+			}
+		}
+		if ix != nil || o.indexAfter >= 0 && examined >= o.indexAfter {
+			switchToIndex(i + 1)
+		}
+		indexable := true
+		for c, j := 0, i+1; ; c, j = c+1, j+1 {
+			if !useIndex && indexable && ix == nil && (o.indexAfter < 0 && j-i > longScanSteps || o.indexAfter >= 0 && examined >= o.indexAfter) {
+				switchToIndex(j)
+				indexable = false
+				c = 0
+			}
+			if useIndex {
+				if c >= len(cands) {
+					break
+				}
+				j = cands[c]
+			} else if j >= len(ops) {
+				break
+			}
+			examined++
+			o.compared++
 			other := ops[j]
 			v := o.reduceMemo(op, other, ids[i], ids[j])
 			if v.list {
@@ -280,6 +330,10 @@ func (o *optimizer) inner(p, buf pass) (pass, bool) {
 	}
 	return pass{ops: out, ids: outIDs, stops: stops}, false
 }
+
+// longScanSteps is how far one scan goes before the pass is indexed: short
+// lists and scans that meet their reduction soon never pay for an index.
+const longScanSteps = 256
 
 // appendNew appends operations a reduction made, and their ids.
 func (o *optimizer) appendNew(out []m.Operation, ids []int32, ops []m.Operation) ([]m.Operation, []int32) {
