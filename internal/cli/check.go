@@ -77,10 +77,19 @@ func checkProject(l *loaded) []diag.Diagnostic {
 	ds = append(ds, l.graph.Diagnostics...)
 	conflicts := l.graph.Conflicts()
 	// An unreadable file has no known dependencies, so it looks like a
-	// second leaf: its syntax error is the finding, not a conflict.
+	// second leaf; a dependency on a missing node cuts a branch off; a
+	// module without a Migration class is a node of its own: the error is
+	// the finding, and the conflict only follows from it.
+	appOf := map[string]string{}
 	for _, m := range l.Migrations {
+		appOf[m.File] = m.App
 		if m.Unreadable {
 			delete(conflicts, m.App)
+		}
+	}
+	for _, d := range ds {
+		if a, ok := appOf[d.File]; ok && d.Severity == diag.Error {
+			delete(conflicts, a)
 		}
 	}
 	apps := make([]string, 0, len(conflicts))

@@ -150,13 +150,16 @@ func (e *env) squash(ctx context.Context, args []string, f *squashFlags) error {
 		}
 		ranges = []squash.Range{r}
 	}
-	// Refuse on what check reports as errors in the affected apps.
+	// Refuse on what check reports as errors in the affected apps and in
+	// the apps they depend on: their squashes are checked by a replay
+	// that needs those apps' histories.
 	affected := map[string]bool{}
 	for _, r := range ranges {
 		affected[r.App] = true
 	}
+	affected = l.withDependencies(affected)
 	if err := e.checkGate(l, func(d diag.Diagnostic) bool { return diagApp(l, d, affected) },
-		"refusing to squash: djsquash check reports errors in the affected apps"); err != nil {
+		"refusing to squash: djsquash check reports errors in the apps to squash or in apps they depend on"); err != nil {
 		return err
 	}
 	opts := squash.Options{Ranges: ranges, NoOptimize: f.noOptimize, ElideData: f.elideData, SquashedName: f.name, Shorten: len(args) == 0}
@@ -249,6 +252,34 @@ func (e *env) squash(ctx context.Context, args []string, f *squashFlags) error {
 func squashVersion() string {
 	v, _, _ := buildVersion()
 	return v
+}
+
+// withDependencies adds to apps every app they depend on, transitively.
+func (l *loaded) withDependencies(apps map[string]bool) map[string]bool {
+	deps := map[string]map[string]bool{}
+	for _, m := range l.Migrations {
+		for _, d := range m.Dependencies {
+			if deps[m.App] == nil {
+				deps[m.App] = map[string]bool{}
+			}
+			deps[m.App][d.App] = true
+		}
+	}
+	out := map[string]bool{}
+	var visit func(a string)
+	visit = func(a string) {
+		if out[a] {
+			return
+		}
+		out[a] = true
+		for d := range deps[a] {
+			visit(d)
+		}
+	}
+	for a := range apps {
+		visit(a)
+	}
+	return out
 }
 
 // diagApp reports a diagnostic about a file of one of the apps.

@@ -221,12 +221,27 @@ func (g *Graph) checkKey(m *migration.Migration, d migration.Dependency) (Key, b
 	} else {
 		found = g.LeafNodes(k.App)
 	}
+	if len(found) == 0 && g.hasNodes(k.App) {
+		// Every node of the app has a parent: a cycle, which
+		// checkCycles reports as the cause.
+		return Key{}, false
+	}
 	if len(found) == 0 {
 		g.report(m, d, CodeUnknownApp, fmt.Sprintf("Dependency on app with no migrations: %s", k.App),
 			"add a migration to the app, or remove the dependency")
 		return Key{}, false
 	}
 	return found[0], true
+}
+
+// hasNodes reports whether an app has migrations in the graph.
+func (g *Graph) hasNodes(app string) bool {
+	for k, n := range g.nodes {
+		if k.App == app && n.Migration != nil {
+			return true
+		}
+	}
+	return false
 }
 
 func (g *Graph) report(m *migration.Migration, d migration.Dependency, code, msg, hint string) {
@@ -546,6 +561,12 @@ func (g *Graph) plan(targets []Key) []Key {
 	}
 	var plan []Key
 	visited := make(map[*Node]bool, len(g.nodes))
+	// expanded marks nodes whose parents were pushed: meeting one again
+	// before it is planned means a cycle (Django checks ensure_not_cyclic
+	// first and raises CircularDependencyError). It is skipped, so a plan
+	// of a cyclic graph ends, without the cycle's order; check and every
+	// command report the cycle.
+	expanded := make(map[*Node]bool, len(g.nodes))
 	var stack []item
 	for _, t := range targets {
 		start := g.nodes[t]
@@ -561,7 +582,10 @@ func (g *Graph) plan(targets []Key) []Key {
 			case it.processed:
 				visited[it.n] = true
 				plan = append(plan, it.n.Key)
+			case expanded[it.n]:
+				// On a cycle: already waiting lower in the stack.
 			default:
+				expanded[it.n] = true
 				stack = append(stack, item{it.n, true})
 				for _, p := range it.n.Parents() {
 					if !visited[p] {

@@ -406,17 +406,37 @@ type opReader struct {
 	imp  map[string]string
 	src  []byte
 	file *python.File
+	// lists are names bound once to a literal list of operations in the
+	// Migration class body (class) or the module (not class): the
+	// pattern state_operations = [...] then
+	// SeparateDatabaseAndState(state_operations=state_operations).
+	lists map[string]namedList
+}
+
+type namedList struct {
+	value python.Expr
+	class bool
 }
 
 // readOperations reads a migration's operations list.
-func readOperations(f *python.File, e python.Expr) []Operation {
-	r := &opReader{imp: imports(f), src: f.Src, file: f}
+func readOperations(f *python.File, e python.Expr, lists map[string]namedList) []Operation {
+	r := &opReader{imp: imports(f), src: f.Src, file: f, lists: lists}
 	return r.list(e)
+}
+
+// resolve is a name's literal list, or the expression itself.
+func (r *opReader) resolve(e python.Expr) python.Expr {
+	if n, ok := e.(*python.Name); ok {
+		if l, ok := r.lists[n.ID]; ok {
+			return l.value
+		}
+	}
+	return e
 }
 
 func (r *opReader) list(e python.Expr) []Operation {
 	var elts []python.Expr
-	switch l := e.(type) {
+	switch l := r.resolve(e).(type) {
 	case *python.List:
 		elts = l.Elts
 	case *python.Tuple:
@@ -446,11 +466,42 @@ func (r *opReader) one(e python.Expr) Operation {
 	if err != "" {
 		return &Opaque{File: r.file, Expr: e, Reason: class + ": " + err}
 	}
+	call = r.inline(call)
 	op, reason := r.build(Op{Call: call, Class: class, File: r.file}, args)
 	if reason != "" {
 		return &Opaque{File: r.file, Expr: e, Reason: class + ": " + reason}
 	}
 	return op
+}
+
+// inline replaces, in a copy of call, keyword values that name a list of
+// the Migration class body by that list: a squash copies the call into a
+// file where the class attribute does not exist. (A module-level list is
+// copied with the code, as any constant.)
+func (r *opReader) inline(call *python.Call) *python.Call {
+	var kws []*python.Keyword
+	for i, k := range call.Keywords {
+		n, ok := k.Value.(*python.Name)
+		if !ok {
+			continue
+		}
+		l, ok := r.lists[n.ID]
+		if !ok || !l.class {
+			continue
+		}
+		if kws == nil {
+			kws = append([]*python.Keyword{}, call.Keywords...)
+		}
+		nk := *k
+		nk.Value = python.InSource(r.file, l.value)
+		kws[i] = &nk
+	}
+	if kws == nil {
+		return call
+	}
+	c := *call
+	c.Keywords = kws
+	return &c
 }
 
 // bind maps a call's arguments to parameter names as Python would.

@@ -82,7 +82,7 @@ func Read(key Key, file string, src []byte, settings Settings) (*Migration, []di
 	}
 	m.Definitions = definitions(f, cls)
 	if m.OperationsExpr != nil {
-		m.Operations = readOperations(f, m.OperationsExpr)
+		m.Operations = readOperations(f, m.OperationsExpr, namedLists(f, cls))
 		var walk func([]Operation)
 		walk = func(ops []Operation) {
 			for _, op := range ops {
@@ -242,4 +242,41 @@ func settingName(e python.Expr) (string, bool) {
 		return a.Attr, v.Attr == "settings"
 	}
 	return "", false
+}
+
+// namedLists finds the names bound exactly once, at module level or in the
+// Migration class body, to a literal list or tuple: operations lists a
+// migration builds by name. A name bound more than once is not resolved.
+func namedLists(f *python.File, cls *python.ClassDef) map[string]namedList {
+	count := map[string]int{}
+	out := map[string]namedList{}
+	scan := func(body []python.Stmt, class bool) {
+		for _, s := range body {
+			a, ok := s.(*python.Assign)
+			if !ok {
+				continue
+			}
+			for _, t := range a.Targets {
+				n, ok := t.(*python.Name)
+				if !ok {
+					continue
+				}
+				count[n.ID]++
+				switch a.Value.(type) {
+				case *python.List, *python.Tuple:
+					if len(a.Targets) == 1 {
+						out[n.ID] = namedList{value: a.Value, class: class}
+					}
+				}
+			}
+		}
+	}
+	scan(f.Body, false)
+	scan(cls.Body, true)
+	for name := range out {
+		if count[name] > 1 || name == "operations" || name == "dependencies" || name == "replaces" || name == "run_before" {
+			delete(out, name)
+		}
+	}
+	return out
 }

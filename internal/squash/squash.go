@@ -178,6 +178,14 @@ func Build(l *project.Loaded, g *graph.Graph, opts Options) *Plan {
 			p.plan.Problems = append(p.plan.Problems, *problem)
 			return p.plan
 		}
+		if cut.endRange {
+			for _, mig := range p.ranges[cut.key.App] {
+				if mig.Key == cut.key {
+					p.cutRange(mig, cut.pos, cut.reason)
+				}
+			}
+			continue
+		}
 		p.cutBefore[cut.key] = cut.reason
 	}
 	p.write()
@@ -528,6 +536,10 @@ func (p *planner) checkNames(out []*Squash) {
 type cut struct {
 	key    m.Key
 	reason string
+	// endRange ends key's range before it (whole-project mode) instead of
+	// splitting there: what fails is the project's own latent bug.
+	endRange bool
+	pos      int
 }
 
 // replay builds the graph the new files make (originals kept, squashes
@@ -558,8 +570,15 @@ func (p *planner) replay(squashes []*Squash) (*cut, *diag.Diagnostic) {
 		return migs[i].Name < migs[j].Name
 	})
 	ng := graph.Build(migs, graph.Options{Apps: p.l.AppLabels()})
+	// Errors the original graph has too are the project's (in apps the
+	// squash neither touches nor depends on: the caller gates the rest),
+	// not the squash's doing.
+	before := map[string]bool{}
+	for _, d := range p.g.Diagnostics {
+		before[d.Code+"\x00"+d.File+"\x00"+d.Message] = true
+	}
 	for _, d := range ng.Diagnostics {
-		if d.Severity == diag.Error {
+		if d.Severity == diag.Error && !before[d.Code+"\x00"+d.File+"\x00"+d.Message] {
 			return nil, failure(d.File, d.Offset, "this is a bug in djsquash; please report it", "the squashed graph is invalid: %s", d.Message)
 		}
 	}
@@ -591,6 +610,9 @@ func (p *planner) replay(squashes []*Squash) (*cut, *diag.Diagnostic) {
 			}
 			if err != nil {
 				if c := p.cutFor(s, k, err); c != nil {
+					return c, failure("", -1, "", "%v", err)
+				}
+				if c := p.latent(err); c != nil {
 					return c, failure("", -1, "", "%v", err)
 				}
 				file, off := n.Migration.File, op.Pos()
@@ -669,7 +691,7 @@ func (p *planner) replayOriginal() bool {
 				if _, ok := failed[k]; !ok {
 					failed[k] = fmt.Sprintf("%v", err)
 					if _, in := p.inRange[k]; in {
-						p.cutRange(n.Migration, op.Pos(), err)
+						p.cutRange(n.Migration, op.Pos(), fmt.Sprintf("djsquash cannot replay it: %v", err))
 					}
 				}
 			}
@@ -679,11 +701,14 @@ func (p *planner) replayOriginal() bool {
 }
 
 // cutRange ends the range of mig's app before mig, or refuses.
-func (p *planner) cutRange(mig *m.Migration, pos int, err error) {
+func (p *planner) cutRange(mig *m.Migration, pos int, why string) {
 	app := mig.App
-	why := fmt.Sprintf("djsquash cannot replay it: %v", err)
 	if !p.opts.Shorten {
-		p.problem(CodeUnsquashable, mig.File, pos, fmt.Sprintf("squash up to the migration before %s", mig.Name), "%s: %s", mig.Key, why)
+		hint := fmt.Sprintf("squash up to the migration before %s", mig.Name)
+		if migs := p.ranges[app]; len(migs) > 0 && migs[0].Key == mig.Key {
+			hint = fmt.Sprintf("start the range after %s", mig.Name)
+		}
+		p.problem(CodeUnsquashable, mig.File, pos, hint, "%s: %s", mig.Key, why)
 		return
 	}
 	migs := p.ranges[app]
@@ -725,6 +750,37 @@ func (p *planner) prepare(s *Squash) []m.Operation {
 		out = append(out, op)
 	}
 	return out
+}
+
+// latent turns a RunPython lookup the new order cannot satisfy, in the
+// whole-project mode, into the end of that app's range before the code's
+// migration, when the model's app is not among what the migration
+// depends on: the history works only in the order Django happens to plan
+// (a latent bug of the project's), which a squash may change.
+func (p *planner) latent(err error) *cut {
+	var mm *missingModel
+	if !p.opts.Shorten || !errors.As(err, &mm) {
+		return nil
+	}
+	mig := p.g.Node(mm.from)
+	if mig == nil || mig.Migration == nil || p.inRange[mm.from] == "" {
+		return nil
+	}
+	for _, k := range p.g.ForwardsPlan(mm.from) {
+		if k.App == mm.use.App {
+			return nil // it depends on the app: not this case
+		}
+	}
+	pos := 0
+	for _, op := range mig.Migration.Operations {
+		if _, ok := p.uses[op]; ok {
+			pos = op.Pos()
+			break
+		}
+	}
+	return &cut{key: mm.from, endRange: true, pos: pos, reason: fmt.Sprintf(
+		"its RunPython code looks up %s.%s (apps.get_model), but %s does not depend on app %s: it runs after the model exists only because of the order Django happens to plan; add a dependency on the %s migration that creates %s",
+		mm.use.App, mm.use.Model, mm.from.Name, mm.use.App, mm.use.App, mm.use.Model)}
 }
 
 // cutFor finds, for an operation that names a model missing at its point
