@@ -7,8 +7,43 @@ import (
 
 	"github.com/djsquash/djsquash/internal/diag"
 	"github.com/djsquash/djsquash/internal/graph"
+	"github.com/djsquash/djsquash/internal/migration"
 	"github.com/spf13/cobra"
 )
+
+// followOnsDropped leaves out the graph's errors that only follow from a
+// cycle: an app whose migrations all sit on one has no first migration,
+// so Django's loader raises "Dependency on app with no migrations" for
+// every __first__ dependency on it before it finds the cycle. The cycle
+// is the cause, and the one thing to report.
+func followOnsDropped(l *loaded, ds []diag.Diagnostic) []diag.Diagnostic {
+	inCycle := map[string]bool{}
+	for _, c := range l.graph.Cycles() {
+		for _, k := range c {
+			inCycle[k.App] = true
+		}
+	}
+	if len(inCycle) == 0 {
+		return ds
+	}
+	depApp := map[string]map[int]string{} // file -> offset -> dependency's app
+	for _, m := range l.Migrations {
+		for _, d := range append(append([]migration.Dependency{}, m.Dependencies...), m.RunBefore...) {
+			if depApp[m.File] == nil {
+				depApp[m.File] = map[int]string{}
+			}
+			depApp[m.File][d.Pos] = d.App
+		}
+	}
+	var out []diag.Diagnostic
+	for _, d := range ds {
+		if d.Code == graph.CodeUnknownApp && inCycle[depApp[d.File][d.Offset]] {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
 
 // Codes check adds to those of the loader and the graph.
 const (
@@ -74,7 +109,7 @@ Exit status 1 when there is an error.`,
 
 func checkProject(l *loaded) []diag.Diagnostic {
 	ds := append([]diag.Diagnostic{}, l.Diagnostics...)
-	ds = append(ds, l.graph.Diagnostics...)
+	ds = append(ds, followOnsDropped(l, l.graph.Diagnostics)...)
 	conflicts := l.graph.Conflicts()
 	// An unreadable file has no known dependencies, so it looks like a
 	// second leaf; a dependency on a missing node cuts a branch off; a

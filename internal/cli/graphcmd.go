@@ -52,11 +52,13 @@ migrations and the other apps' migrations they depend on.`,
 				for _, ed := range edges {
 					out.Edges = append(out.Edges, [2]string{ed[0].String(), ed[1].String()})
 				}
-				return writeJSON(e, out)
+				if err := writeJSON(e, out); err != nil {
+					return err
+				}
 			default:
 				return usageErr("--format must be dot, mermaid or json, not %q", format)
 			}
-			return nil
+			return reportGraphProblems(e, l)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "dot", "dot, mermaid or json")

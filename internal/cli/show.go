@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/djsquash/djsquash/internal/diag"
 	"github.com/djsquash/djsquash/internal/graph"
 	"github.com/spf13/cobra"
 )
@@ -113,16 +114,22 @@ func showPlan(e *env, l *loaded, only map[string]bool) error {
 	return reportGraphProblems(e, l)
 }
 
-// reportGraphProblems prints the graph's errors to stderr: a listing of a
-// broken graph is shown, but the exit status says it is broken.
+// reportGraphProblems prints the errors check finds to stderr: a listing
+// of a project Django cannot load is shown, but the exit status says so.
 func reportGraphProblems(e *env, l *loaded) error {
-	if len(l.graph.Diagnostics) == 0 {
+	var errs []diag.Diagnostic
+	for _, d := range checkProject(l) {
+		if d.Severity == diag.Error {
+			errs = append(errs, d)
+		}
+	}
+	if len(errs) == 0 {
 		return nil
 	}
 	if !e.g.json {
-		for _, d := range l.graph.Diagnostics {
+		for _, d := range errs {
 			fmt.Fprintln(e.stderr, d)
 		}
 	}
-	return problems(fmt.Sprintf("the migration graph has %s; run djsquash check", plural(len(l.graph.Diagnostics), "problem", "problems")))
+	return problems(fmt.Sprintf("Django cannot load this project: %s; run djsquash check", plural(len(errs), "error", "errors")))
 }

@@ -221,27 +221,12 @@ func (g *Graph) checkKey(m *migration.Migration, d migration.Dependency) (Key, b
 	} else {
 		found = g.LeafNodes(k.App)
 	}
-	if len(found) == 0 && g.hasNodes(k.App) {
-		// Every node of the app has a parent: a cycle, which
-		// checkCycles reports as the cause.
-		return Key{}, false
-	}
 	if len(found) == 0 {
 		g.report(m, d, CodeUnknownApp, fmt.Sprintf("Dependency on app with no migrations: %s", k.App),
 			"add a migration to the app, or remove the dependency")
 		return Key{}, false
 	}
 	return found[0], true
-}
-
-// hasNodes reports whether an app has migrations in the graph.
-func (g *Graph) hasNodes(app string) bool {
-	for k, n := range g.nodes {
-		if k.App == app && n.Migration != nil {
-			return true
-		}
-	}
-	return false
 }
 
 func (g *Graph) report(m *migration.Migration, d migration.Dependency, code, msg, hint string) {
