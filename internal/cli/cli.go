@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/djsquash/djsquash/internal/project"
 	"github.com/spf13/cobra"
 )
 
@@ -142,6 +143,9 @@ func (e *env) resolveProject() error {
 	if !st.IsDir() {
 		return usageErr("--project: %s is not a directory", abs)
 	}
-	e.g.project = abs
+	e.g.project = project.FindRoot(abs)
+	if e.g.project != abs && e.g.verbose > 0 {
+		fmt.Fprintf(e.stderr, "djsquash: project root %s (found above %s)\n", e.g.project, abs)
+	}
 	return nil
 }

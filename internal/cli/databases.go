@@ -42,6 +42,14 @@ func (f *dbFlags) targets(root string, cfg *project.Config) ([]*recorder.Target,
 	}
 	var out []*recorder.Target
 	seen := map[string]bool{}
+	unnamed := 0
+	for _, s := range specs {
+		if t, err := recorder.ParseTarget(s, root); err == nil && !t.Named {
+			if _, configured := cfg.Databases[s]; !configured {
+				unnamed++
+			}
+		}
+	}
 	for _, s := range specs {
 		// A bare name refers to a configured environment.
 		if url, ok := cfg.Databases[s]; ok && !strings.Contains(s, ":") {
@@ -57,8 +65,13 @@ func (f *dbFlags) targets(root string, cfg *project.Config) ([]*recorder.Target,
 			}
 			t.Schema = f.schema
 		}
+		if !t.Named && unnamed > 1 {
+			// Several URLs without names (the README's recipe, with
+			// $STAGING_URL and $PROD_URL): each is named by its place.
+			t.Name = t.Place(root)
+		}
 		if seen[t.Name] {
-			return nil, usageErr("database name %q given twice; name them NAME=URL", t.Name)
+			return nil, usageErr("database %q given twice; name them NAME=URL", t.Name)
 		}
 		seen[t.Name] = true
 		out = append(out, t)

@@ -22,6 +22,15 @@ func (e *env) load() (*loaded, error) {
 		return nil, usageErr("%v", err)
 	}
 	if len(l.Apps) == 0 {
+		var off []string
+		for _, d := range l.Diagnostics {
+			if d.Code == project.CodeMigrationModules {
+				off = append(off, d.Message)
+			}
+		}
+		if len(off) > 0 {
+			return nil, usageErr("no migrations Django would load under %s: %s (set DJANGO_SETTINGS_MODULE to the settings module to read)", e.g.project, strings.Join(off, "; "))
+		}
 		return nil, usageErr("no migrations found under %s (looked for migrations packages with an __init__.py)", e.g.project)
 	}
 	g := graph.Build(l.Migrations, graph.Options{Apps: l.AppLabels()})

@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/BurntSushi/toml"
 )
@@ -60,4 +62,34 @@ func LoadConfig(dir string) (*Config, error) {
 		}
 	}
 	return &doc.Tool.Djsquash, nil
+}
+
+// FindRoot finds the project a directory belongs to, as git finds its
+// repository: dir itself, or the nearest directory above it that holds
+// manage.py or a pyproject.toml with a [tool.djsquash] table. The search
+// stops at a repository's top (.git) and at the file system's root; when
+// nothing is found, dir is the root. Run from inside an app, djsquash
+// then sees the whole project instead of one app.
+func FindRoot(dir string) string {
+	for d := dir; ; {
+		if isRoot(d) {
+			return d
+		}
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return dir
+		}
+		d = parent
+	}
+}
+
+func isRoot(d string) bool {
+	if st, err := os.Stat(filepath.Join(d, "manage.py")); err == nil && st.Mode().IsRegular() {
+		return true
+	}
+	src, err := readFile(filepath.Join(d, "pyproject.toml"))
+	return err == nil && strings.Contains(string(src), "[tool.djsquash")
 }

@@ -15,10 +15,12 @@ import (
 
 // Diagnostic codes of discovery.
 const (
-	CodeDuplicateLabel = "DJ001" // two migration packages claim one app label
-	CodeConfigPath     = "DJ002" // a [tool.djsquash] apps entry is not a migrations package
-	CodeUnreadable     = "DJ004" // a directory of the project cannot be read
-	CodeNotPackage     = "DJ005" // an app's migrations is a namespace package or a module: Django loads none of it
+	CodeDuplicateLabel   = "DJ001" // two migration packages claim one app label
+	CodeConfigPath       = "DJ002" // a [tool.djsquash] apps entry is not a migrations package
+	CodeUnreadable       = "DJ004" // a directory of the project cannot be read
+	CodeNotPackage       = "DJ005" // an app's migrations is a namespace package or a module: Django loads none of it
+	CodeMigrationModules = "DJ006" // MIGRATION_MODULES maps an app to None
+	CodeLabelChosen      = "DJ007" // two packages claim a label; INSTALLED_APPS chose one
 )
 
 // App is one app with a migrations package.
@@ -40,6 +42,9 @@ type Project struct {
 	// SettingsFiles are Python files that look like Django settings
 	// (settings.py, settings_*.py, or inside a settings package).
 	SettingsFiles []string
+	// Excluded maps the labels of apps whose migrations packages
+	// [tool.djsquash] exclude hides to those packages.
+	Excluded map[string]string
 }
 
 // App returns the app with a label, or nil.
@@ -135,7 +140,11 @@ func Discover(root string, cfg *Config) (*Project, error) {
 		}
 		rel, _ := filepath.Rel(root, pth)
 		rel = filepath.ToSlash(rel)
-		if pth != root && (skipDir(pth, d.Name()) || excluded(cfg.Exclude, rel)) {
+		if pth != root && skipDir(pth, d.Name()) {
+			return filepath.SkipDir
+		}
+		if pth != root && excluded(cfg.Exclude, rel) {
+			p.noteExcluded(pth)
 			return filepath.SkipDir
 		}
 		if d.Name() != "migrations" || explicit[pth] {
@@ -177,6 +186,34 @@ func (p *Project) notPackage(pth, what string) {
 	p.Diagnostics = append(p.Diagnostics, diag.Diagnostic{Severity: diag.Warning, Code: CodeNotPackage, Offset: -1, File: pth,
 		Message: fmt.Sprintf("%s %s: Django's loader treats app %q as having no migrations, and so does djsquash", filepath.ToSlash(rel), what, filepath.Base(app)),
 		Hint:    "add an __init__.py to the migrations directory if its migrations should run"})
+}
+
+// noteExcluded records the apps an excluded directory holds, so that
+// dependencies on them are not taken for apps outside the project.
+func (p *Project) noteExcluded(dir string) {
+	filepath.WalkDir(dir, func(pth string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return nil
+		}
+		if pth != dir && skipDir(pth, d.Name()) {
+			return filepath.SkipDir
+		}
+		if d.Name() == "migrations" && isPackage(pth) && looksLikeApp(pth) {
+			label := filepath.Base(filepath.Dir(pth))
+			if l, ok := appsLabel(filepath.Dir(pth)); ok {
+				label = l
+			}
+			if p.Excluded == nil {
+				p.Excluded = map[string]string{}
+			}
+			if _, seen := p.Excluded[label]; !seen {
+				rel, _ := filepath.Rel(p.Root, pth)
+				p.Excluded[label] = filepath.ToSlash(rel)
+			}
+			return filepath.SkipDir
+		}
+		return nil
+	})
 }
 
 // hasMigrationFiles reports whether dir holds a migration module.

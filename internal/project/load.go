@@ -21,6 +21,9 @@ type Loaded struct {
 	Settings map[string]string
 	// Diagnostics of discovery and reading, located (line:col) and sorted.
 	Diagnostics []diag.Diagnostic
+	// Installed is INSTALLED_APPS and MIGRATION_MODULES as the settings
+	// modules say, read statically.
+	Installed *Installed
 }
 
 // AppLabels returns the set of labels of apps with migrations.
@@ -51,7 +54,10 @@ func Load(root string) (*Loaded, error) {
 			}
 		}
 	}
+	l.Installed = l.readInstalled()
+	l.applyMigrationModules()
 	p.sortAndCheck()
+	l.preferInstalled()
 	l.Diagnostics = append(l.Diagnostics[:0], p.Diagnostics...)
 	l.readSettings(cfg)
 
@@ -94,8 +100,179 @@ func Load(root string) (*Loaded, error) {
 		l.Migrations = append(l.Migrations, migs[i])
 		l.Diagnostics = append(l.Diagnostics, diags[i]...)
 	}
+	l.Diagnostics = append(l.Diagnostics, l.checkExternal()...)
 	diag.Sort(l.Diagnostics)
 	return l, nil
+}
+
+// Codes of dependencies on apps outside the project.
+const (
+	CodeNotInstalled = "DJ110" // a dependency names an app INSTALLED_APPS lacks
+	CodeUnseenApp    = "DJ111" // a dependency names an app djsquash cannot see (excluded, or settings unreadable)
+)
+
+// checkExternal reports dependencies on apps without a migrations package
+// in the project, which would otherwise be taken on trust: with a complete
+// INSTALLED_APPS, an app it lacks is the NodeNotFoundError Django raises;
+// an app [tool.djsquash] exclude hides, or one djsquash cannot check,
+// gets one warning per app naming it.
+func (l *Loaded) checkExternal() []diag.Diagnostic {
+	project := l.AppLabels()
+	var out []diag.Diagnostic
+	warned := map[string]bool{}
+	for _, m := range l.Migrations {
+		for _, d := range append(append([]migration.Dependency{}, m.Dependencies...), m.RunBefore...) {
+			app := d.App
+			if project[app] || app == "" {
+				continue
+			}
+			if path, ok := l.Excluded[app]; ok {
+				if !warned[app] {
+					warned[app] = true
+					out = append(out, diag.Diagnostic{Severity: diag.Warning, Code: CodeUnseenApp, File: m.File, Offset: d.Pos,
+						Message: fmt.Sprintf("%s depends on app %q, whose migrations [tool.djsquash] exclude hides (%s): a squash cannot see what they depend on, and may be cyclic", m.Key, app, path),
+						Hint:    "do not exclude an app other apps depend on"})
+				}
+				continue
+			}
+			in := l.Installed
+			switch {
+			case in.Labels[app]:
+			case in.Complete:
+				out = append(out, diag.Diagnostic{Severity: diag.Error, Code: CodeNotInstalled, File: m.File, Offset: d.Pos,
+					Message: fmt.Sprintf("%s depends on app %q, which INSTALLED_APPS (%s) does not have: Django raises NodeNotFoundError", m.Key, app, strings.Join(in.Files, ", ")),
+					Hint:    "fix the app label in the dependency, or add the app to INSTALLED_APPS"})
+			case !warned[app] && !isContribLabel(app):
+				warned[app] = true
+				why := "no settings module with a readable INSTALLED_APPS was found"
+				if in.Read {
+					why = "INSTALLED_APPS could not be read whole"
+				}
+				out = append(out, diag.Diagnostic{Severity: diag.Warning, Code: CodeUnseenApp, File: m.File, Offset: d.Pos,
+					Message: fmt.Sprintf("%s depends on app %q, which djsquash cannot see (%s): it is assumed to exist", m.Key, app, why),
+					Hint:    "set [tool.djsquash] apps if its migrations are in the project"})
+			}
+		}
+	}
+	for i := range out {
+		for _, m := range l.Migrations {
+			if m.File == out[i].File && m.Source != nil {
+				diag.NewLines(m.Source.Src).Locate(&out[i])
+				break
+			}
+		}
+	}
+	return out
+}
+
+func isContribLabel(label string) bool {
+	for _, l := range contribLabels {
+		if l == label {
+			return true
+		}
+	}
+	return false
+}
+
+// applyMigrationModules does what Django's loader does with
+// MIGRATION_MODULES: an app's migrations live in the module named, and an
+// app mapped to None has none that Django loads.
+func (l *Loaded) applyMigrationModules() {
+	mm := l.Installed.MigrationModules
+	if len(mm) == 0 {
+		return
+	}
+	kept := l.Apps[:0]
+	for _, a := range l.Apps {
+		mod, ok := mm[a.Label]
+		switch {
+		case !ok || a.LabelFrom == "pyproject.toml":
+			kept = append(kept, a)
+		case mod == "":
+			l.Project.Diagnostics = append(l.Project.Diagnostics, diag.Diagnostic{Severity: diag.Info, Code: CodeMigrationModules, Offset: -1, File: a.MigrationsDir,
+				Message: fmt.Sprintf("MIGRATION_MODULES maps %q to None: Django loads no migrations of it, and djsquash leaves %s out", a.Label, l.Rel(a.MigrationsDir))})
+		case mod == a.Module:
+			kept = append(kept, a)
+		default:
+			// Another module holds the migrations; this one is unused.
+		}
+	}
+	l.Apps = kept
+	have := map[string]bool{}
+	for _, a := range l.Apps {
+		have[a.Label] = true
+	}
+	labels := make([]string, 0, len(mm))
+	for label := range mm {
+		labels = append(labels, label)
+	}
+	sort.Strings(labels)
+	for _, label := range labels {
+		mod := mm[label]
+		if mod == "" || have[label] {
+			continue
+		}
+		dir := filepath.Join(append([]string{l.Root}, strings.Split(mod, ".")...)...)
+		if !isPackage(dir) {
+			continue // an app outside the project, or not created yet
+		}
+		if a, err := newApp(l.Root, dir, label, "MIGRATION_MODULES"); err == nil {
+			l.Apps = append(l.Apps, a)
+		}
+	}
+}
+
+// preferInstalled resolves two migration packages claiming one label (a
+// test or sandbox copy of an app) by INSTALLED_APPS, when it names one of
+// their apps: the other is left out, with a note saying why.
+func (l *Loaded) preferInstalled() {
+	if !l.Installed.Read {
+		return
+	}
+	installed := map[string]bool{}
+	for _, e := range l.Installed.Entries {
+		installed[e] = true
+		if i := strings.Index(e, ".apps."); i > 0 {
+			installed[e[:i]] = true
+		}
+	}
+	byLabel := map[string][]*App{}
+	for _, a := range l.Apps {
+		byLabel[a.Label] = append(byLabel[a.Label], a)
+	}
+	drop := map[*App]bool{}
+	for label, as := range byLabel {
+		if len(as) < 2 {
+			continue
+		}
+		var chosen []*App
+		for _, a := range as {
+			if installed[strings.TrimSuffix(a.Module, ".migrations")] {
+				chosen = append(chosen, a)
+			}
+		}
+		if len(chosen) != 1 {
+			continue
+		}
+		for _, a := range as {
+			if a != chosen[0] {
+				drop[a] = true
+				l.Project.Diagnostics = append(l.Project.Diagnostics, diag.Diagnostic{Severity: diag.Info, Code: CodeLabelChosen, Offset: -1, File: a.MigrationsDir,
+					Message: fmt.Sprintf("app label %q: using %s, which INSTALLED_APPS names (%s), not %s", label, chosen[0].Module, strings.Join(l.Installed.Files, ", "), a.Module)})
+			}
+		}
+	}
+	if len(drop) == 0 {
+		return
+	}
+	kept := l.Apps[:0]
+	for _, a := range l.Apps {
+		if !drop[a] {
+			kept = append(kept, a)
+		}
+	}
+	l.Apps = kept
+	l.Project.sortAndCheck()
 }
 
 // Setting looks up a swappable setting (a migration.Settings).

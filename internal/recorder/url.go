@@ -30,7 +30,10 @@ const (
 
 // Target is one database to read, parsed from a dj-database-url style URL.
 type Target struct {
-	Name     string // environment name: "production", or "default"
+	Name string // environment name: "production", or "default"
+	// Named is set when the name was given (NAME=URL or a configured
+	// environment), not defaulted.
+	Named    bool
 	Engine   Engine
 	Host     string
 	Port     string
@@ -52,9 +55,9 @@ var schemes = map[string]Engine{
 // SQLite paths are resolved against base (the project directory). Errors
 // never contain the password.
 func ParseTarget(spec, base string) (*Target, error) {
-	name := "default"
+	name, named := "default", false
 	if i := strings.Index(spec, "="); i > 0 && !strings.Contains(spec[:i], ":") && !strings.Contains(spec[:i], "/") {
-		name, spec = spec[:i], spec[i+1:]
+		name, spec, named = spec[:i], spec[i+1:], true
 	}
 	raw := spec
 	if v, ok := strings.CutPrefix(spec, "env:"); ok {
@@ -68,8 +71,28 @@ func ParseTarget(spec, base string) (*Target, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database %s: %s", name, scrubURLError(err.Error(), raw))
 	}
-	t.Name = name
+	t.Name, t.Named = name, named
 	return t, nil
+}
+
+// Place names a database by where it is, for targets given without a
+// name: "host:port/db", or the SQLite file's path.
+func (t *Target) Place(base string) string {
+	if t.Engine == SQLite {
+		if r, err := filepath.Rel(base, t.Database); err == nil && !strings.HasPrefix(r, "..") {
+			return r
+		}
+		return t.Database
+	}
+	host := t.Host
+	if t.Port != "" {
+		host += ":" + t.Port
+	}
+	s := host + "/" + t.Database
+	if t.Schema != "" {
+		s += "?" + t.Schema
+	}
+	return s
 }
 
 func parseURL(raw, base string) (*Target, error) {

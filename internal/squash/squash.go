@@ -232,6 +232,16 @@ func (p *planner) selectRanges() bool {
 		end := m.Key{App: r.App, Name: r.End}
 		if r.End == "" {
 			leaves := p.g.LeafNodes(r.App)
+			if len(leaves) == 0 {
+				// A fresh app (startapp) has a migrations package and
+				// nothing in it yet.
+				if p.opts.Shorten {
+					p.skipped("", -1, "%s: no migrations yet, nothing to squash", r.App)
+				} else {
+					p.problem(CodeRange, "", -1, "", "app %s has no migrations to squash", r.App)
+				}
+				continue
+			}
 			if len(leaves) != 1 {
 				p.problem(CodeRange, "", -1, "merge them first (manage.py makemigrations --merge)", "app %s has %d leaf migrations", r.App, len(leaves))
 				continue
