@@ -238,11 +238,11 @@ func (o *optimizer) reduceCreateModel(c *m.CreateModel, b m.Operation) (verdict,
 			return with(func(n *m.CreateModel) bool { n.Managers = x.Op.Value(x.Managers); return true })
 		}
 	case *m.AlterModelTable:
-		if same(x.Model) {
+		if same(x.Model) && !o.django42 { // 5.0 added this reduction
 			return withOptions(func(opts *options) bool { opts.set("db_table", x.Op.Value(x.Table)); return true })
 		}
 	case *m.AlterModelTableComment:
-		if same(x.Model) {
+		if same(x.Model) && !o.django42 { // 5.0 added this reduction
 			return withOptions(func(opts *options) bool { opts.set("db_table_comment", x.Op.Value(x.Comment)); return true })
 		}
 	case *m.AlterUniqueTogether:
@@ -370,7 +370,7 @@ func (o *optimizer) reduceCreateModel(c *m.CreateModel, b m.Operation) (verdict,
 			return withOptions(func(opts *options) bool { return appendTo(opts, "indexes", x.Index, nil) })
 		}
 	case *m.AddConstraint:
-		if same(x.Model) {
+		if same(x.Model) && !o.django42 { // 5.0 added this reduction
 			return withOptions(func(opts *options) bool {
 				return appendTo(opts, "constraints", "", x.Op.Value(x.Constraint))
 			})
@@ -382,7 +382,7 @@ func (o *optimizer) reduceCreateModel(c *m.CreateModel, b m.Operation) (verdict,
 			})
 		}
 	case *m.RemoveConstraint:
-		if same(x.Model) {
+		if same(x.Model) && !o.django42 { // 5.0 added this reduction
 			return withOptions(func(opts *options) bool { return appendTo(opts, "constraints", x.Constraint, nil) })
 		}
 	}

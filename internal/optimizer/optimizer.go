@@ -67,6 +67,10 @@ type optimizer struct {
 	// preserve_default; a GeneratedField's expression does not count as a
 	// reference): only the differential test against 5.2 sets it.
 	django52 bool
+	// django42 also leaves out what 5.0 added: CreateModel absorbing
+	// AlterModelTable(Comment) and constraints (for the generator's 4.2
+	// style: makemigrations there keeps AddConstraint separate).
+	django42 bool
 	// barriers adds our barriers to Django's rules.
 	barriers bool
 	// fields caches what field expressions refer to, by the expression
@@ -131,6 +135,24 @@ type Options struct {
 	// of Django's rules that does not replay is replaced by the result of
 	// our rules with barriers; without it, the barriers always apply.
 	Check func([]m.Operation) error
+}
+
+// Rules names the Django version whose MigrationOptimizer rules to apply.
+type Rules int
+
+const (
+	RulesMain Rules = iota // Django's main branch (and 6.x)
+	Rules52                // Django 5.2
+	Rules42                // Django 4.2 (and 3.2 for what the generator emits)
+)
+
+// Exactly runs Django's own rules of one version, without our barriers:
+// what makemigrations does to the operations it generates (which rename
+// nothing, so the barriers have nothing to guard).
+func Exactly(ops []m.Operation, app string, rules Rules, settings m.Settings) []m.Operation {
+	o := newOptimizer(app, settings, false, rules != RulesMain, len(ops))
+	o.django42 = rules == Rules42
+	return o.run(ops).Operations
 }
 
 // Optimize optimizes the operations of one app's migrations with the rules

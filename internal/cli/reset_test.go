@@ -1,0 +1,182 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/djsquash/djsquash/internal/djangotest"
+	"github.com/djsquash/djsquash/internal/project"
+)
+
+// dumped is one migration as Django loads it (testdata/oracle/dump_migrations.py).
+type dumped struct {
+	Name         string     `json:"name"`
+	Initial      bool       `json:"initial"`
+	Dependencies [][]string `json:"dependencies"`
+	Operations   []string   `json:"operations"`
+}
+
+// dumpMigrations loads the migrations of apps in p through Django.
+func dumpMigrations(t *testing.T, p *djangotest.Project, apps []string) map[string][]dumped {
+	t.Helper()
+	script, _ := filepath.Abs("testdata/oracle/dump_migrations.py")
+	p.Env = append(p.Env, "DJSQ_APPS="+strings.Join(apps, ","), "PYTHONHASHSEED=0")
+	out := p.MustManage("shell", "-c", "exec(open("+fmt.Sprintf("%q", script)+").read())")
+	_, js, ok := strings.Cut(out, "DJSQ_JSON:")
+	if !ok {
+		t.Fatalf("no dump:\n%s", out)
+	}
+	var d map[string][]dumped
+	if err := json.Unmarshal([]byte(strings.TrimSpace(js)), &d); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// positional replaces each dependency on a generated migration by its
+// app and position ("catalog#1"): names differ by design (reset continues
+// the numbering), positions must not.
+func positional(d map[string][]dumped) map[string][]dumped {
+	index := map[[2]string]int{}
+	for app, migs := range d {
+		for i, m := range migs {
+			index[[2]string{app, m.Name}] = i
+		}
+	}
+	out := map[string][]dumped{}
+	for app, migs := range d {
+		for _, m := range migs {
+			c := m
+			c.Name = ""
+			c.Dependencies = nil
+			for _, dep := range m.Dependencies {
+				if i, ok := index[[2]string{dep[0], dep[1]}]; ok {
+					c.Dependencies = append(c.Dependencies, []string{dep[0], fmt.Sprintf("#%d", i)})
+				} else {
+					c.Dependencies = append(c.Dependencies, dep)
+				}
+			}
+			sort.Slice(c.Dependencies, func(i, j int) bool { return strings.Join(c.Dependencies[i], ".") < strings.Join(c.Dependencies[j], ".") })
+			out[app] = append(out[app], c)
+		}
+	}
+	return out
+}
+
+// compareWithMakemigrations resets a copy of src with djsquash and another
+// copy by deleting its migrations and running Django's makemigrations, and
+// compares what Django loads from each.
+func compareWithMakemigrations(t *testing.T, src string, v djangotest.Version, style string) (carried map[string]int) {
+	carried = map[string]int{}
+	l, err := project.Load(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var apps []string
+	for _, a := range l.Apps {
+		apps = append(apps, a.Label)
+	}
+	theirs := djangotest.NewProject(t, src, v, djangotest.SQLite)
+	for _, a := range l.Apps {
+		rel, _ := filepath.Rel(src, a.MigrationsDir)
+		files, _ := filepath.Glob(filepath.Join(theirs.Dir, rel, "*.py"))
+		for _, f := range files {
+			if filepath.Base(f) != "__init__.py" {
+				os.Remove(f)
+			}
+		}
+		os.Remove(filepath.Join(theirs.Dir, rel, "max_migration.txt"))
+	}
+	theirs.MustManage("makemigrations", "--noinput")
+	ours := djangotest.NewProject(t, src, v, djangotest.SQLite)
+	if code, out, errOut := run(t, "--project", ours.Dir, "reset", "--yes", "--force", "--no-header", "--django", style); code != ExitOK {
+		t.Fatalf("reset: exit %d\n%s%s", code, out, errOut)
+	}
+	want, got := positional(dumpMigrations(t, theirs, apps)), positional(dumpMigrations(t, ours, apps))
+	// What makemigrations cannot regenerate, reset carries over: compare
+	// the rest, and count what was carried.
+	for app, migs := range got {
+		for i := range migs {
+			var kept []string
+			for _, op := range migs[i].Operations {
+				if carriedOp(op) {
+					carried[app]++
+					continue
+				}
+				kept = append(kept, op)
+			}
+			migs[i].Operations = kept
+		}
+	}
+	for _, app := range apps {
+		w, g := want[app], got[app]
+		if len(w) != len(g) {
+			t.Errorf("%s: makemigrations writes %d migrations, reset %d", app, len(w), len(g))
+			continue
+		}
+		for i := range w {
+			if w[i].Initial != g[i].Initial {
+				t.Errorf("%s #%d: initial %v, reset %v", app, i, w[i].Initial, g[i].Initial)
+			}
+			if fmt.Sprint(w[i].Dependencies) != fmt.Sprint(g[i].Dependencies) {
+				t.Errorf("%s #%d: dependencies %v, reset %v", app, i, w[i].Dependencies, g[i].Dependencies)
+			}
+			if d := opsDiff(w[i].Operations, g[i].Operations); d != "" {
+				t.Errorf("%s #%d: operations differ (- makemigrations, + reset):\n%s", app, i, d)
+			}
+		}
+	}
+	return carried
+}
+
+// carriedOp reports an operation makemigrations never writes.
+func carriedOp(serialized string) bool {
+	for _, p := range []string{"migrations.RunSQL(", "migrations.RunPython(", "django.contrib.postgres.operations."} {
+		if strings.HasPrefix(serialized, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// opsDiff shows serialized operations that differ, in order.
+func opsDiff(want, got []string) string {
+	var b strings.Builder
+	for i := 0; i < max(len(want), len(got)); i++ {
+		var w, g string
+		if i < len(want) {
+			w = want[i]
+		}
+		if i < len(got) {
+			g = got[i]
+		}
+		if w != g {
+			fmt.Fprintf(&b, "  [%d]\n  - %s\n  + %s\n", i, w, g)
+		}
+	}
+	return b.String()
+}
+
+// TestResetMatchesMakemigrations: what reset writes is what Django's
+// makemigrations writes for the same models, migration by migration,
+// operation by operation, compared through Django's own serializer.
+func TestResetMatchesMakemigrations(t *testing.T) {
+	example, _ := filepath.Abs("../../examples/bookshop")
+	for _, c := range []struct {
+		v     djangotest.Version
+		style string
+	}{{"5.2", "5"}, {"4.2", "4"}} {
+		t.Run("example/django"+string(c.v), func(t *testing.T) {
+			t.Parallel()
+			carried := compareWithMakemigrations(t, example, c.v, c.style)
+			if carried["catalog"] != 1 {
+				t.Errorf("catalog's RunSQL (a table no model owns) was not carried over: %v", carried)
+			}
+		})
+	}
+}
