@@ -61,7 +61,9 @@ func positional(d map[string][]dumped) map[string][]dumped {
 					c.Dependencies = append(c.Dependencies, dep)
 				}
 			}
-			sort.Slice(c.Dependencies, func(i, j int) bool { return strings.Join(c.Dependencies[i], ".") < strings.Join(c.Dependencies[j], ".") })
+			sort.Slice(c.Dependencies, func(i, j int) bool {
+				return strings.Join(c.Dependencies[i], ".") < strings.Join(c.Dependencies[j], ".")
+			})
 			out[app] = append(out[app], c)
 		}
 	}
