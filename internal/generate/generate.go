@@ -450,8 +450,22 @@ func (g *generator) createdProxies() {
 			app, name, _ := strings.Cut(b, ".")
 			deps = append(deps, dep{app: app, model: strings.ToLower(name), typ: depCreate})
 		}
+		// Unlike generate_created_models, this one keeps the state's
+		// indexes and constraints options, empty as they are.
 		options, _ := g.options(md)
-		g.add(k.App, &m.CreateModel{Op: m.Op{Class: "CreateModel"}, Model: md.Name, Options: options, Bases: md.Bases, Managers: md.Managers}, deps, false)
+		d, _ := options.(*python.Dict)
+		if d == nil {
+			d = python.NewDict(nil, nil)
+		}
+		var ixs, cs []python.Expr
+		for _, ix := range md.Indexes {
+			ixs = append(ixs, md.Defs["index:"+ix])
+		}
+		for _, c := range md.Constraints {
+			cs = append(cs, md.Defs["constraint:"+c])
+		}
+		d = python.NewDict(append(d.Keys, python.NewStr("indexes"), python.NewStr("constraints")), append(d.Values, python.NewList(ixs...), python.NewList(cs...)))
+		g.add(k.App, &m.CreateModel{Op: m.Op{Class: "CreateModel"}, Model: md.Name, Options: d, Bases: md.Bases, Managers: md.Managers}, deps, false)
 	}
 }
 

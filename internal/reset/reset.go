@@ -299,23 +299,23 @@ func (p *planner) name(gen map[string][]*generate.Migration, carriedEnd, carried
 			names[m.Key{App: app, Name: gm.Name}] = name
 		}
 		old := p.old[app]
-		if len(old) < len(list) {
-			p.problem(CodeMapping, "", -1, "reset it together with the apps it depends on, or use djsquash squash",
-				"%s: makemigrations splits it into %d migrations, but its history has only %d to replace: a database that applied the history would not record them all", app, len(list), len(old))
-			continue
-		}
 		for i, gm := range list {
 			nm := &New{App: app, Name: names[m.Key{App: app, Name: gm.Name}], Operations: gm.Operations}
 			if i == 0 {
 				nm.Operations = append(append([]m.Operation{}, carriedFirst[app]...), nm.Operations...)
 			}
-			if i == len(list)-1 {
+			switch {
+			case i == len(list)-1 && i < len(old):
 				nm.Operations = append(nm.Operations, carriedEnd[app]...)
 				for _, o := range old[i:] {
 					nm.Replaces = append(nm.Replaces, o.Key)
 				}
-			} else {
+			case i < len(old):
 				nm.Replaces = []m.Key{old[i].Key}
+			default:
+				if i == len(list)-1 {
+					nm.Operations = append(nm.Operations, carriedEnd[app]...)
+				}
 			}
 			for _, d := range gm.Dependencies {
 				if n, ok := names[d.Key]; ok {
@@ -326,6 +326,7 @@ func (p *planner) name(gen map[string][]*generate.Migration, carriedEnd, carried
 			p.plan.Migrations = append(p.plan.Migrations, nm)
 		}
 	}
+	p.borrow()
 	// Dependencies on generated migrations of apps named later.
 	for _, nm := range p.plan.Migrations {
 		for i, d := range nm.Dependencies {
@@ -353,6 +354,43 @@ func containsOp(ops []m.Operation, off int, file string) bool {
 		}
 	}
 	return false
+}
+
+// borrow gives every new migration without replaces (makemigrations split
+// its app into more migrations than the app's history has) an old
+// migration of another app reset, taken from the end of a replaces list
+// that holds more than one. Every database applied the whole old history
+// before the old files go (checked by the caller), so each new migration is
+// recorded at its next migrate whichever old one it names; with the old
+// files kept, a lagging database would need each app's own, so there the
+// reset is refused instead.
+func (p *planner) borrow() {
+	var short []*New
+	for _, nm := range p.plan.Migrations {
+		if len(nm.Replaces) == 0 {
+			short = append(short, nm)
+		}
+	}
+	if len(short) == 0 {
+		return
+	}
+	if !p.opts.KeepOld {
+		for _, nm := range short {
+			for _, donor := range p.plan.Migrations {
+				if len(donor.Replaces) > 1 {
+					nm.Replaces = []m.Key{donor.Replaces[len(donor.Replaces)-1]}
+					donor.Replaces = donor.Replaces[:len(donor.Replaces)-1]
+					break
+				}
+			}
+		}
+	}
+	for _, nm := range short {
+		if len(nm.Replaces) == 0 {
+			p.problem(CodeMapping, "", -1, "reset it with --force and record the new migrations yourself, or squash the apps instead (djsquash squash)",
+				"%s.%s: makemigrations writes more migrations for the apps reset than their histories have (with --keep-old, each app's own): a database that applied the old history would not record it", nm.App, nm.Name)
+		}
+	}
 }
 
 // replacedBy maps each old migration of the reset apps to the new one
