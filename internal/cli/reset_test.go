@@ -293,3 +293,67 @@ func TestResetMatchesMakemigrationsGenerated(t *testing.T) {
 		})
 	}
 }
+
+// TestResetKeepOld: with --keep-old, a database stopped partway through
+// the old history catches up through the old files (their RunPython runs)
+// and records the reset; its schema is the history's. Then prune removes
+// what is left of the old history.
+func TestResetKeepOld(t *testing.T) {
+	example, _ := filepath.Abs("../../examples/bookshop")
+	for _, engine := range []djangotest.Engine{djangotest.SQLite, djangotest.PostgreSQL} {
+		t.Run(string(engine), func(t *testing.T) {
+			t.Parallel()
+			orig := djangotest.NewProject(t, example, "5.2", engine)
+			orig.Migrate()
+			want := orig.Schema()
+			rows := orig.DB.QueryInt(t, "SELECT COUNT(*) FROM catalog_category")
+
+			part := djangotest.NewProject(t, example, "5.2", engine)
+			part.Migrate("catalog", "0005")
+			if code, out, errOut := run(t, "--project", part.Dir, "reset", "--yes", "--keep-old"); code != ExitOK {
+				t.Fatalf("reset --keep-old: exit %d\n%s%s", code, out, errOut)
+			}
+			out := part.Migrate()
+			if !strings.Contains(out, "catalog.0007_seed_categories") {
+				t.Errorf("migrate did not run the old tail:\n%s", out)
+			}
+			if d := djangotest.Diff(want, part.Schema()); d != "" {
+				t.Errorf("schema after catching up through the old files:\n%s", d)
+			}
+			if got := part.DB.QueryInt(t, "SELECT COUNT(*) FROM catalog_category"); got != rows {
+				t.Errorf("the seed RunPython of the old tail gave %d rows, the history %d", got, rows)
+			}
+			if shown := part.ShowMigrations(false); strings.Contains(shown, "[ ]") {
+				t.Errorf("showmigrations after catching up:\n%s", shown)
+			}
+			if code, out, errOut := run(t, "--project", part.Dir, "prune", "--yes", "--database", dbURL(part.DB)); code != ExitOK {
+				t.Fatalf("prune: exit %d\n%s%s", code, out, errOut)
+			}
+			if out := part.Migrate(); !strings.Contains(out, "No migrations to apply") {
+				t.Errorf("migrate after prune:\n%s", out)
+			}
+		})
+	}
+}
+
+// TestResetOneApp: resetting one app rewires the other apps' dependencies
+// on its old names; a fresh database and one migrated with the old history
+// both end with the history's schema, and the old one applies nothing.
+func TestResetOneApp(t *testing.T) {
+	example, _ := filepath.Abs("../../examples/bookshop")
+	orig := djangotest.NewProject(t, example, "5.2", djangotest.SQLite)
+	orig.Migrate()
+	want := orig.Schema()
+	code, out, errOut := run(t, "--project", orig.Dir, "reset", "accounts", "--yes", "--database", dbURL(orig.DB))
+	if code != ExitOK || !strings.Contains(out, "dependencies now name the new migrations in: orders.0008_order_shipping_address") {
+		t.Fatalf("reset accounts: exit %d\n%s%s", code, out, errOut)
+	}
+	if out := orig.Migrate(); !strings.Contains(out, "No migrations to apply") {
+		t.Errorf("migrate after resetting accounts:\n%s", out)
+	}
+	fresh := djangotest.NewProject(t, orig.Dir, "5.2", djangotest.SQLite)
+	fresh.Migrate()
+	if d := djangotest.Diff(want, fresh.Schema()); d != "" {
+		t.Errorf("fresh database:\n%s", d)
+	}
+}

@@ -81,10 +81,17 @@ func Build(l *project.Loaded, g *graph.Graph, squashes []m.Key) *Plan {
 				problem(CodeNested, sq.File, r.Pos, "prune "+r.Key.String()+" first, then squash again", "%s replaces %s, which is a squash itself", k, r.Key)
 				continue
 			}
-			replacedBy[r.Key] = k
+			// A reset made with --keep-old has several migrations
+			// replacing one history: its files go once.
+			prev, again := replacedBy[r.Key]
+			if !again || prev.App != r.App || k.App == r.App {
+				replacedBy[r.Key] = k // its own app's squash stands for it
+			}
 			if mig := byKey[r.Key]; mig != nil {
 				pr.Deleted = append(pr.Deleted, r.Name)
-				deletes = append(deletes, mig)
+				if !again {
+					deletes = append(deletes, mig)
+				}
 			} else {
 				pr.Missing = append(pr.Missing, r.Name)
 			}

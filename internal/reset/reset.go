@@ -269,6 +269,7 @@ func dbOnly(x *m.RunSQL) m.Operation {
 // maps the old history onto them (replaces) and resolves dependencies.
 func (p *planner) name(gen map[string][]*generate.Migration, carriedEnd, carriedFirst map[string][]m.Operation) {
 	names := map[m.Key]string{} // (app, auto_N) -> new name
+	groups := p.groups(gen)
 	for _, app := range p.plan.Apps {
 		list := gen[app]
 		if len(list) == 0 {
@@ -305,6 +306,21 @@ func (p *planner) name(gen map[string][]*generate.Migration, carriedEnd, carried
 				nm.Operations = append(append([]m.Operation{}, carriedFirst[app]...), nm.Operations...)
 			}
 			switch {
+			case p.opts.KeepOld:
+				// With the old files kept, a database partway through
+				// the history must use none of the new migrations of
+				// the apps tied to it by dependencies both ways: each
+				// replaces the whole history of its group (see groups),
+				// so that Django's loader uses all of them or none, and
+				// the mixed graph cannot close a cycle.
+				for _, a := range groups[app] {
+					for _, o := range p.old[a] {
+						nm.Replaces = append(nm.Replaces, o.Key)
+					}
+				}
+				if i == len(list)-1 {
+					nm.Operations = append(nm.Operations, carriedEnd[app]...)
+				}
 			case i == len(list)-1 && i < len(old):
 				nm.Operations = append(nm.Operations, carriedEnd[app]...)
 				for _, o := range old[i:] {
@@ -356,6 +372,62 @@ func containsOp(ops []m.Operation, off int, file string) bool {
 	return false
 }
 
+// groups are the apps reset, grouped by the cycles of their dependencies
+// (old and new migrations together): each app maps to the apps of its
+// strongly connected component, sorted.
+func (p *planner) groups(gen map[string][]*generate.Migration) map[string][]string {
+	deps := map[string]map[string]bool{}
+	edge := func(a, b string) {
+		if a == b || !p.reset[b] {
+			return
+		}
+		if deps[a] == nil {
+			deps[a] = map[string]bool{}
+		}
+		deps[a][b] = true
+	}
+	for _, app := range p.plan.Apps {
+		for _, mig := range p.old[app] {
+			for _, d := range mig.Dependencies {
+				edge(app, d.App)
+			}
+		}
+		for _, gm := range gen[app] {
+			for _, d := range gm.Dependencies {
+				edge(app, d.App)
+			}
+		}
+	}
+	reach := func(from string) map[string]bool {
+		seen := map[string]bool{from: true}
+		stack := []string{from}
+		for len(stack) > 0 {
+			a := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			for b := range deps[a] {
+				if !seen[b] {
+					seen[b] = true
+					stack = append(stack, b)
+				}
+			}
+		}
+		return seen
+	}
+	reachable := map[string]map[string]bool{}
+	for _, app := range p.plan.Apps {
+		reachable[app] = reach(app)
+	}
+	out := map[string][]string{}
+	for _, a := range p.plan.Apps {
+		for _, b := range p.plan.Apps {
+			if reachable[a][b] && reachable[b][a] {
+				out[a] = append(out[a], b)
+			}
+		}
+	}
+	return out
+}
+
 // borrow gives every new migration without replaces (makemigrations split
 // its app into more migrations than the app's history has) an old
 // migration of another app reset, taken from the end of a replaces list
@@ -399,7 +471,11 @@ func (p *planner) replacedBy() map[m.Key]*New {
 	out := map[m.Key]*New{}
 	for _, nm := range p.plan.Migrations {
 		for _, r := range nm.Replaces {
-			out[r] = nm
+			// Several may replace it (--keep-old, or a borrowed one):
+			// the last of its own app's stands for it.
+			if prev := out[r]; prev == nil || prev.App != r.App || nm.App == r.App {
+				out[r] = nm
+			}
 		}
 	}
 	return out
