@@ -73,6 +73,7 @@ type resetJSON struct {
 	Rewired    []string          `json:"rewired"`
 	Deleted    []string          `json:"deleted"`
 	Problems   []diag.Diagnostic `json:"problems"`
+	Skipped    []diag.Diagnostic `json:"skipped"`
 	Checked    []string          `json:"databases_checked"`
 	Written    bool              `json:"written"`
 }
@@ -116,7 +117,8 @@ func (e *env) reset(ctx context.Context, args []string, f *resetFlags) error {
 	}
 	plan := reset.Build(l.Loaded, l.graph, opts)
 	rep := resetJSON{Apps: nonNil(plan.Apps), Migrations: []resetMigration{}, Carried: []carriedJSON{}, Rewired: nonNil(plan.Rewired),
-		Deleted: nonNil(plan.Deleted), Problems: []diag.Diagnostic{}, Checked: []string{}}
+		Deleted: nonNil(plan.Deleted), Problems: []diag.Diagnostic{}, Skipped: append([]diag.Diagnostic{}, plan.Skipped...), Checked: []string{}}
+	l.Locate(rep.Skipped)
 	for _, c := range plan.Carried {
 		loc := c.File
 		if c.Offset >= 0 {
@@ -131,8 +133,16 @@ func (e *env) reset(ctx context.Context, args []string, f *resetFlags) error {
 		l.Locate(rep.Problems)
 		return e.refuse(rep, rep.Problems, "refusing to reset; nothing was changed")
 	}
+	if !e.g.json {
+		for _, d := range rep.Skipped {
+			fmt.Fprintln(e.stderr, d)
+		}
+	}
 	if len(plan.Apps) == 0 {
-		fmt.Fprintln(e.stdout, "Nothing to reset: no app has migrations.")
+		if e.g.json {
+			return writeJSON(e, rep)
+		}
+		fmt.Fprintln(e.stdout, "Nothing to reset: no app left whose history djsquash can regenerate.")
 		return nil
 	}
 	for _, nm := range plan.Migrations {

@@ -84,6 +84,7 @@ type gop struct {
 }
 
 type generator struct {
+	errs  []string // what the version cannot express
 	st    *state.Project
 	opts  Options
 	ops   map[string][]*gop
@@ -105,6 +106,9 @@ func Generate(st *state.Project, opts Options) (map[string][]*Migration, error) 
 	}
 	g := &generator{st: st, opts: opts, ops: map[string][]*gop{}, migs: map[string][]*Migration{}}
 	g.createdModels()
+	if len(g.errs) > 0 {
+		return nil, fmt.Errorf("%s", strings.Join(g.errs, "; "))
+	}
 	g.createdProxies()
 	g.sortOperations()
 	if err := g.buildMigrations(); err != nil {
@@ -296,8 +300,12 @@ func (g *generator) createdModels() {
 		if ut := deferred["unique_together"]; ut != nil {
 			g.add(k.App, &m.AlterUniqueTogether{Op: m.Op{Class: "AlterUniqueTogether"}, Model: k.Model, Value: ut}, relDeps, false)
 		}
-		if it := deferred["index_together"]; it != nil && g.opts.Django < 5 {
-			g.add(k.App, &m.AlterIndexTogether{Op: m.Op{Class: "AlterIndexTogether"}, Model: k.Model, Value: it}, relDeps, false)
+		if it := deferred["index_together"]; it != nil {
+			if g.opts.Django >= 5 {
+				g.errs = append(g.errs, fmt.Sprintf("%s.%s has index_together, which Django 5.1 removed: move it to Meta.indexes first (makemigrations on 4.2 writes the RenameIndex), or reset with --django 4", k.App, md.Name))
+			} else {
+				g.add(k.App, &m.AlterIndexTogether{Op: m.Op{Class: "AlterIndexTogether"}, Model: k.Model, Value: it}, relDeps, false)
+			}
 		}
 	}
 }

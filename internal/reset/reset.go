@@ -60,6 +60,11 @@ type Options struct {
 	KeepOld bool
 	Header  string
 	Style   writer.Style
+
+	// whole marks Apps chosen by the whole-project mode itself (a plan
+	// redone without the apps on a cycle), and retries counts the redos.
+	whole   bool
+	retries int
 }
 
 // New is one new migration.
@@ -88,16 +93,27 @@ type Plan struct {
 	Rewired    []string // other migrations whose dependencies now name new migrations
 	Deleted    []string // old files deleted (default mode)
 	Problems   []diag.Diagnostic
-	Changes    changeset.Changeset
+	// Skipped are apps the whole-project mode left out, and why (notes).
+	Skipped []diag.Diagnostic
+	Changes changeset.Changeset
+}
+
+// opKey is one operation of one migration, by position: rewiring edits a
+// file's dependencies, never its operations list.
+type opKey struct {
+	mig m.Key
+	i   int
 }
 
 type planner struct {
-	l     *project.Loaded
-	g     *graph.Graph
-	opts  Options
-	plan  *Plan
-	reset map[string]bool
-	old   map[string][]*m.Migration // reset app -> its migrations in plan order
+	skip    map[opKey]bool             // operations the end state was made without
+	blocked map[string]diag.Diagnostic // apps that cannot be reset, and the first reason
+	l       *project.Loaded
+	g       *graph.Graph
+	opts    Options
+	plan    *Plan
+	reset   map[string]bool
+	old     map[string][]*m.Migration // reset app -> its migrations in plan order
 }
 
 func (p *planner) problem(code, file string, off int, hint, format string, args ...any) {
@@ -131,24 +147,29 @@ func Build(l *project.Loaded, g *graph.Graph, opts Options) *Plan {
 	if len(p.plan.Apps) == 0 {
 		return p.plan
 	}
-	// The old history's end state.
+	// The old history's end state. An operation that does not replay
+	// (a custom operation, a computed list) is skipped, here and in the
+	// validation, and its app cannot be reset.
 	end := state.New(l.Setting)
-	var migs []*m.Migration
+	p.skip = map[opKey]bool{}
+	p.blocked = map[string]diag.Diagnostic{}
 	for _, k := range plan {
-		if n := g.Node(k); n != nil && n.Migration != nil {
-			migs = append(migs, n.Migration)
+		n := g.Node(k)
+		if n == nil || n.Migration == nil {
+			continue
 		}
-	}
-	if err := end.ReplayPlan(migs); err != nil {
-		file, off := "", -1
-		if se, ok := err.(*state.Error); ok {
-			file, off = se.File, se.Offset
+		for i, op := range n.Migration.Operations {
+			if err := end.Apply(k.App, op); err != nil {
+				p.skip[opKey{k, i}] = true
+				p.block(k.App, diag.Diagnostic{Code: CodeUnreadable, File: n.Migration.File, Offset: op.Pos(),
+					Hint:    "leave the app out of the reset, or replace the operation with built-in ones",
+					Message: fmt.Sprintf("%s: the history does not replay: %v", k, err)})
+			}
 		}
-		p.problem(CodeUnreadable, file, off, "run djsquash check; reset needs a history that replays", "the history does not replay: %v", err)
-		return refused(p.plan)
 	}
 	carried, first := p.carry()
-	if len(p.plan.Problems) > 0 {
+	p.dropBlocked(len(opts.Apps) > 0 && !opts.whole)
+	if len(p.plan.Problems) > 0 || len(p.plan.Apps) == 0 {
 		return refused(p.plan)
 	}
 	gen, err := generate.Generate(end, generate.Options{Apps: p.reset, Settings: l.Setting, Django: opts.Django, ExternalLeaf: p.externalLeaf,
@@ -165,7 +186,28 @@ func Build(l *project.Loaded, g *graph.Graph, opts Options) *Plan {
 	if len(p.plan.Problems) > 0 {
 		return refused(p.plan)
 	}
-	p.validate(end, kept)
+	if cyclic := p.validate(end, kept); len(cyclic) > 0 && (len(opts.Apps) == 0 || opts.whole) && opts.retries < 10 {
+		// New migrations and a kept history close a cycle: leave the
+		// apps on it out too, and plan again.
+		next := opts
+		var keep []string
+		for _, a := range p.plan.Apps {
+			if !cyclic[a] {
+				keep = append(keep, a)
+			}
+		}
+		if len(keep) == 0 {
+			return refused(p.plan)
+		}
+		next.Apps, next.whole, next.retries = keep, true, opts.retries+1
+		q := Build(l, g, next)
+		for a := range cyclic {
+			q.Skipped = append(q.Skipped, diag.Diagnostic{Severity: diag.Info, Code: CodeValidate, Offset: -1,
+				Message: fmt.Sprintf("%s is left out of the reset: its new migrations would close a cycle with the history of the apps kept", a)})
+		}
+		q.Skipped = append(p.plan.Skipped, q.Skipped...)
+		return q
+	}
 	if len(p.plan.Problems) > 0 {
 		return refused(p.plan)
 	}
@@ -177,7 +219,44 @@ func Build(l *project.Loaded, g *graph.Graph, opts Options) *Plan {
 }
 
 func refused(p *Plan) *Plan {
-	return &Plan{Apps: p.Apps, Problems: p.Problems, Carried: p.Carried}
+	return &Plan{Apps: p.Apps, Problems: p.Problems, Carried: p.Carried, Skipped: p.Skipped}
+}
+
+// block notes that an app cannot be reset, and why (the first reason).
+func (p *planner) block(app string, d diag.Diagnostic) {
+	if _, ok := p.blocked[app]; !ok {
+		d.Severity = diag.Error
+		p.blocked[app] = d
+	}
+}
+
+// dropBlocked refuses apps asked for by name that cannot be reset; in the
+// whole-project mode it leaves them out instead (their histories stay, and
+// a note says why), as squash does.
+func (p *planner) dropBlocked(named bool) {
+	var apps []string
+	for _, app := range p.plan.Apps {
+		d, ok := p.blocked[app]
+		switch {
+		case !ok:
+			apps = append(apps, app)
+		case named:
+			p.plan.Problems = append(p.plan.Problems, d)
+		default:
+			d.Severity = diag.Info
+			d.Message = app + " is left out of the reset: " + d.Message
+			p.plan.Skipped = append(p.plan.Skipped, d)
+			delete(p.reset, app)
+		}
+	}
+	p.plan.Apps = apps
+	var carried []Carried
+	for _, c := range p.plan.Carried {
+		if p.reset[c.Migration.App] {
+			carried = append(carried, c)
+		}
+	}
+	p.plan.Carried = carried
 }
 
 // externalLeaf is the latest migration of an app outside the reset that
@@ -237,14 +316,14 @@ func (p *planner) carry() (end, first map[string][]m.Operation) {
 					}
 				case *m.SeparateDatabaseAndState:
 					if len(x.DatabaseOperations) > 0 {
-						p.problem(CodeKept, mig.File, op.Pos(), "reset the other apps, or keep this app's history (djsquash squash)",
-							"%s: SeparateDatabaseAndState runs database operations reset cannot place against the new models", mig.Key)
+						p.block(app, diag.Diagnostic{Code: CodeKept, File: mig.File, Offset: op.Pos(), Hint: "reset the other apps, or keep this app's history (djsquash squash)",
+							Message: fmt.Sprintf("%s: SeparateDatabaseAndState runs database operations reset cannot place against the new models", mig.Key)})
 						continue
 					}
 					continue // state only: the final state has it
 				case *m.Opaque:
-					p.problem(CodeKept, mig.File, op.Pos(), "replace it with built-in operations, or leave the app out of the reset",
-						"%s: %s cannot be regenerated or carried: %s", mig.Key, x.Name(), x.Reason)
+					p.block(app, diag.Diagnostic{Code: CodeKept, File: mig.File, Offset: op.Pos(), Hint: "replace it with built-in operations, or leave the app out of the reset",
+						Message: fmt.Sprintf("%s: %s cannot be regenerated or carried: %s", mig.Key, x.Name(), x.Reason)})
 					continue
 				default:
 					continue // the final state holds what it did
@@ -469,12 +548,24 @@ func (p *planner) borrow() {
 // replacing it.
 func (p *planner) replacedBy() map[m.Key]*New {
 	out := map[m.Key]*New{}
+	set := func(r m.Key, nm *New) {
+		// Several may replace it (--keep-old, or a borrowed one): the
+		// last of its own app's stands for it.
+		if prev := out[r]; prev == nil || prev.App != r.App || nm.App == r.App {
+			out[r] = nm
+		}
+	}
 	for _, nm := range p.plan.Migrations {
 		for _, r := range nm.Replaces {
-			// Several may replace it (--keep-old, or a borrowed one):
-			// the last of its own app's stands for it.
-			if prev := out[r]; prev == nil || prev.App != r.App || nm.App == r.App {
-				out[r] = nm
+			set(r, nm)
+			// An old squash stands for what it replaced: dependencies
+			// on those names follow it.
+			if n := p.g.Node(r); n != nil && n.Migration != nil {
+				for _, inner := range n.Migration.Replaces {
+					if _, ok := out[inner.Key]; !ok {
+						set(inner.Key, nm)
+					}
+				}
 			}
 		}
 	}
@@ -530,8 +621,9 @@ func (p *planner) rewire() []*m.Migration {
 }
 
 // validate builds the new history (other apps' migrations, rewired, and
-// the new migrations; the old files of reset apps gone) and replays it.
-func (p *planner) validate(want *state.Project, kept []*m.Migration) {
+// the new migrations; the old files of reset apps gone) and replays it. It
+// returns the reset apps on a cycle of the new graph, if any.
+func (p *planner) validate(want *state.Project, kept []*m.Migration) map[string]bool {
 	migs := append([]*m.Migration{}, kept...)
 	for _, nm := range p.plan.Migrations {
 		mig := &m.Migration{Key: m.Key{App: nm.App, Name: nm.Name}, File: "(new) " + nm.App + "/" + nm.Name, Initial: true, Atomic: true,
@@ -552,26 +644,65 @@ func (p *planner) validate(want *state.Project, kept []*m.Migration) {
 	for _, d := range p.g.Diagnostics {
 		before[d.Code+"\x00"+d.Message] = true
 	}
+	if cycles := ng.Cycles(); len(cycles) > 0 {
+		apps := map[string]bool{}
+		for _, c := range cycles {
+			for _, k := range c {
+				if p.reset[k.App] {
+					apps[k.App] = true
+				}
+			}
+		}
+		p.problem(CodeValidate, "", -1, "reset the apps on the cycle together, or leave them out", "the reset graph has a cycle: %s", cycles[0])
+		return apps
+	}
 	for _, d := range ng.Diagnostics {
 		if d.Severity == diag.Error && !before[d.Code+"\x00"+d.Message] {
 			p.problem(CodeValidate, d.File, d.Offset, "this is a bug in djsquash; nothing was written", "the reset graph is invalid: %s", d.Message)
-			return
+			return nil
 		}
 	}
 	got := state.New(p.l.Setting)
-	var order []*m.Migration
 	for _, k := range ng.Plan() {
-		if n := ng.Node(k); n != nil && n.Migration != nil {
-			order = append(order, n.Migration)
+		n := ng.Node(k)
+		if n == nil || n.Migration == nil {
+			continue
+		}
+		for i, op := range n.Migration.Operations {
+			if p.skip[opKey{k, i}] {
+				continue
+			}
+			if err := got.Apply(k.App, op); err != nil {
+				p.problem(CodeValidate, "", -1, "this is a bug in djsquash; nothing was written", "the reset history does not replay: %s: %v", k, err)
+				return nil
+			}
 		}
 	}
-	if err := got.ReplayPlan(order); err != nil {
-		p.problem(CodeValidate, "", -1, "this is a bug in djsquash; nothing was written", "the reset history does not replay: %v", err)
-		return
-	}
 	if d := state.Diff(want, got); d != "" {
+		if len(p.skip) > 0 {
+			// Operations the old history could not replay make its end
+			// state uncertain: that is the cause to report.
+			var first diag.Diagnostic
+			for _, app := range sortedApps(p.blocked) {
+				first = p.blocked[app]
+				break
+			}
+			p.problem(CodeValidate, first.File, first.Offset, "reset the apps djsquash can replay by name (djsquash reset APP...), or replace the operations it cannot read",
+				"the reset cannot be checked against the old history, which djsquash cannot replay whole (%s); the two end in different states:\n%s", first.Message, d)
+			return nil
+		}
 		p.problem(CodeValidate, "", -1, "this is a bug in djsquash; nothing was written", "the reset history ends in another state than the old one:\n%s", d)
 	}
+	return nil
+}
+
+func sortedApps(m map[string]diag.Diagnostic) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // write renders the new files and, unless KeepOld, deletes the old ones.

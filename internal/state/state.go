@@ -369,6 +369,9 @@ func (p *Project) Apply(app string, op migration.Operation) error {
 	case *migration.RunPython, *migration.CreateExtension, *migration.CreateCollation, *migration.RemoveCollation:
 		// No state.
 	case *migration.Opaque:
+		if _, call := o.Expr.(*python.Call); !call {
+			return fmt.Errorf("cannot replay it: %s", o.Reason) // no class to name
+		}
 		return fmt.Errorf("cannot replay %s: %s", o.Name(), o.Reason)
 	default:
 		return fmt.Errorf("no replay for %s", op.Name())
