@@ -76,6 +76,8 @@ type Project struct {
 	Settings migration.Settings
 	apps     map[string]bool // apps that have created a model
 	owned    map[*Model]bool // models not shared with a clone
+	// stateOnly is above zero while state_operations apply.
+	stateOnly int
 }
 
 // New returns an empty project state.
@@ -316,7 +318,11 @@ func (p *Project) Apply(app string, op migration.Operation) error {
 		if f == nil {
 			return fmt.Errorf("field %s.%s does not exist at this point", o.Model, o.Field)
 		}
-		if opt := m.usedBy(o.Field); opt != "" {
+		// The schema editor refuses to drop a column an option names;
+		// state_forwards alone (SeparateDatabaseAndState's state
+		// operations) does not look, and a later operation of the list
+		// may fix the option.
+		if opt := m.usedBy(o.Field); opt != "" && p.stateOnly == 0 {
 			return fmt.Errorf("field %s.%s is still named by %s", o.Model, o.Field, opt)
 		}
 		m.Fields = append(m.Fields[:i], m.Fields[i+1:]...)
@@ -363,9 +369,9 @@ func (p *Project) Apply(app string, op migration.Operation) error {
 		}
 		return m.alterOptions(op)
 	case *migration.RunSQL:
-		return p.applyAll(app, o.StateOperations)
+		return p.applyStateOnly(app, o.StateOperations)
 	case *migration.SeparateDatabaseAndState:
-		return p.applyAll(app, o.StateOperations)
+		return p.applyStateOnly(app, o.StateOperations)
 	case *migration.RunPython, *migration.CreateExtension, *migration.CreateCollation, *migration.RemoveCollation:
 		// No state.
 	case *migration.Opaque:
@@ -377,6 +383,14 @@ func (p *Project) Apply(app string, op migration.Operation) error {
 		return fmt.Errorf("no replay for %s", op.Name())
 	}
 	return nil
+}
+
+// applyStateOnly applies state_operations: state_forwards without the
+// checks only the schema editor makes.
+func (p *Project) applyStateOnly(app string, ops []migration.Operation) error {
+	p.stateOnly++
+	defer func() { p.stateOnly-- }()
+	return p.applyAll(app, ops)
 }
 
 func (p *Project) applyAll(app string, ops []migration.Operation) error {

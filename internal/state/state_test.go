@@ -210,6 +210,8 @@ func TestReplayValidates(t *testing.T) {
 		{`migrations.CreateModel("Book", [("id", models.AutoField())]), migrations.RenameModel("Book", "Volume"), migrations.AlterField("book", "id", models.AutoField())`, "model shop.book does not exist at this point"},
 		{`migrations.CreateModel("Book", [("id", models.AutoField())]), migrations.RemoveIndex("book", "nope")`, "index nope does not exist on shop.book"},
 		{`myapp.Custom()`, "cannot replay myapp.Custom: myapp.Custom is not a built-in Django operation"},
+		{`migrations.CreateModel("Book", [("id", models.AutoField()), ("a", models.IntegerField()), ("b", models.IntegerField())], options={"unique_together": {("a", "b")}}), migrations.RemoveField("book", "a")`,
+			"field book.a is still named by unique_together"},
 	} {
 		src := "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    operations = [" + c.ops + "]\n"
 		m, _ := migration.Read(migration.Key{App: "shop", Name: "0001"}, "m.py", []byte(src), nil)
@@ -218,6 +220,30 @@ func TestReplayValidates(t *testing.T) {
 		if !ok || e.Message != c.want || e.Offset <= 0 {
 			t.Errorf("%s:\n got %v\nwant %q", c.ops, err, c.want)
 		}
+	}
+}
+
+// TestStateOperationsAreStateOnly: SeparateDatabaseAndState's state
+// operations are state_forwards alone, which lets a RemoveField name a
+// field unique_together still holds when a later operation fixes the
+// option (saleor's attribute.0038); the same RemoveField run as a
+// database operation is refused, as the schema editor would.
+func TestStateOperationsAreStateOnly(t *testing.T) {
+	src := `from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    operations = [
+        migrations.CreateModel("Book", [("id", models.AutoField()), ("a", models.IntegerField()), ("b", models.IntegerField())], options={"unique_together": {("a", "b")}}),
+        migrations.SeparateDatabaseAndState(state_operations=[
+            migrations.RemoveField("book", "a"),
+            migrations.AlterUniqueTogether("book", {("b",)}),
+        ]),
+    ]
+`
+	m, _ := migration.Read(migration.Key{App: "shop", Name: "0001"}, "m.py", []byte(src), nil)
+	if err := New(nil).ReplayPlan([]*migration.Migration{m}); err != nil {
+		t.Errorf("state operations refused: %v", err)
 	}
 }
 
