@@ -145,23 +145,14 @@ func (e *env) prune(ctx context.Context, args []string, f *pruneFlags) error {
 			}
 		}
 	}
-	if f.dryRun {
-		if e.g.json {
-			return writeJSON(e, rep)
-		}
-		e.showChanges(&plan.Changes)
-		fmt.Fprintln(e.stdout, plan.Changes.Summary(true))
-		return nil
-	}
-	_, edited, deleted := plan.Changes.Counts()
-	if ok, err := e.confirm(f.yes, fmt.Sprintf("Delete %s and edit %s?", plural(deleted, "file", "files"), plural(edited, "file", "files"))); !ok {
-		return err
-	}
 	// The changes are ordered so that Django loads the project after each
 	// one, and applied with a journal: a kill or a failure at any point is
 	// finished, or undone, by the next djsquash command.
-	if err := e.apply(ctx, l.Root, &plan.Changes); err != nil {
-		return problems(fmt.Sprintf("prune: %v", err))
+	_, edited, deleted := plan.Changes.Counts()
+	written, err := e.showOrApply(ctx, l.Root, &plan.Changes, rep, f.dryRun, f.yes,
+		fmt.Sprintf("Delete %s and edit %s?", plural(deleted, "file", "files"), plural(edited, "file", "files")), "prune")
+	if !written {
+		return err
 	}
 	rep.Written = true
 	if e.g.json {

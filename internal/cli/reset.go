@@ -162,20 +162,11 @@ func (e *env) reset(ctx context.Context, args []string, f *resetFlags) error {
 	if !e.g.json {
 		printResetSummary(e, rep, f)
 	}
-	if f.dryRun {
-		if e.g.json {
-			return writeJSON(e, rep)
-		}
-		e.showChanges(&plan.Changes)
-		fmt.Fprintln(e.stdout, plan.Changes.Summary(true))
-		return nil
-	}
 	created, edited, deleted := plan.Changes.Counts()
-	if ok, err := e.confirm(f.yes, fmt.Sprintf("Write %s and delete %s?", plural(created+edited, "file", "files"), plural(deleted, "file", "files"))); !ok {
+	written, err := e.showOrApply(ctx, l.Root, &plan.Changes, rep, f.dryRun, f.yes,
+		fmt.Sprintf("Write %s and delete %s?", plural(created+edited, "file", "files"), plural(deleted, "file", "files")), "reset")
+	if !written {
 		return err
-	}
-	if err := e.apply(ctx, l.Root, &plan.Changes); err != nil {
-		return problems(fmt.Sprintf("reset: %v", err))
 	}
 	rep.Written = true
 	if e.g.json {

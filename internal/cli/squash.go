@@ -224,19 +224,9 @@ func (e *env) squash(ctx context.Context, args []string, f *squashFlags) error {
 			return nil
 		}
 	}
-	if f.dryRun {
-		if e.g.json {
-			return writeJSON(e, rep)
-		}
-		e.showChanges(&plan.Changes)
-		fmt.Fprintln(e.stdout, plan.Changes.Summary(true))
-		return nil
-	}
-	if ok, err := e.confirm(f.yes, fmt.Sprintf("Write %s?", plural(len(plan.Changes.Changes), "file", "files"))); !ok {
+	written, err := e.showOrApply(ctx, l.Root, &plan.Changes, rep, f.dryRun, f.yes, fmt.Sprintf("Write %s?", plural(len(plan.Changes.Changes), "file", "files")), "squash")
+	if !written {
 		return err
-	}
-	if err := e.apply(ctx, l.Root, &plan.Changes); err != nil {
-		return problems(fmt.Sprintf("squash: %v", err))
 	}
 	rep.Written = true
 	if e.g.json {

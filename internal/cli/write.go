@@ -119,3 +119,25 @@ func (e *env) showChanges(cs *changeset.Changeset) {
 		}
 	}
 }
+
+// showOrApply ends every command that writes: with dryRun, the diffs and
+// the summary line (or the report as JSON); otherwise the question on a
+// terminal (or --yes) and the durable apply. It reports whether files were
+// written; (false, nil) means the user said no.
+func (e *env) showOrApply(ctx context.Context, root string, cs *changeset.Changeset, report any, dryRun, yes bool, question, command string) (bool, error) {
+	if dryRun {
+		if e.g.json {
+			return false, writeJSON(e, report)
+		}
+		e.showChanges(cs)
+		fmt.Fprintln(e.stdout, cs.Summary(true))
+		return false, nil
+	}
+	if ok, err := e.confirm(yes, question); !ok {
+		return false, err
+	}
+	if err := e.apply(ctx, root, cs); err != nil {
+		return false, problems(fmt.Sprintf("%s: %v", command, err))
+	}
+	return true, nil
+}

@@ -171,16 +171,7 @@ func (c *checker) stmt(s Stmt) {
 		c.expr(s.Exc)
 		c.expr(s.Cause)
 	case *Global:
-		for _, n := range s.Names {
-			switch {
-			case c.params[n]:
-				c.errorf(s.Pos(), "name '%s' is parameter and global", n)
-			case c.seen[n] == "assigned":
-				c.errorf(s.Pos(), "name '%s' is assigned to before global declaration", n)
-			case c.seen[n] == "used":
-				c.errorf(s.Pos(), "name '%s' is used prior to global declaration", n)
-			}
-		}
+		c.declare(s.Pos(), s.Names, "global")
 	case *Nonlocal:
 		if !c.inFunction() {
 			if c.kind == scopeModule {
@@ -188,16 +179,7 @@ func (c *checker) stmt(s Stmt) {
 			}
 			return
 		}
-		for _, n := range s.Names {
-			switch {
-			case c.params[n]:
-				c.errorf(s.Pos(), "name '%s' is parameter and nonlocal", n)
-			case c.seen[n] == "assigned":
-				c.errorf(s.Pos(), "name '%s' is assigned to before nonlocal declaration", n)
-			case c.seen[n] == "used":
-				c.errorf(s.Pos(), "name '%s' is used prior to nonlocal declaration", n)
-			}
-		}
+		c.declare(s.Pos(), s.Names, "nonlocal")
 	case *Assert:
 		c.expr(s.Test)
 		c.expr(s.Msg)
@@ -242,6 +224,21 @@ func (c *checker) stmt(s Stmt) {
 	case *TypeAlias:
 		c.bind(s.Name.ID, s.Pos())
 		c.expr(s.Value)
+	}
+}
+
+// declare checks a global or nonlocal statement against what the scope
+// did with its names before it.
+func (c *checker) declare(pos int, names []string, kind string) {
+	for _, n := range names {
+		switch {
+		case c.params[n]:
+			c.errorf(pos, "name '%s' is parameter and %s", n, kind)
+		case c.seen[n] == "assigned":
+			c.errorf(pos, "name '%s' is assigned to before %s declaration", n, kind)
+		case c.seen[n] == "used":
+			c.errorf(pos, "name '%s' is used prior to %s declaration", n, kind)
+		}
 	}
 }
 
