@@ -122,9 +122,11 @@ func (e *env) reset(ctx context.Context, args []string, f *resetFlags) error {
 	for _, c := range plan.Carried {
 		loc := c.File
 		if c.Offset >= 0 {
-			d := diag.Diagnostic{File: c.File, Offset: c.Offset}
-			l.Locate([]diag.Diagnostic{d})
-			loc = c.File
+			ds := []diag.Diagnostic{{File: c.File, Offset: c.Offset}}
+			l.Locate(ds)
+			if ds[0].Line > 0 {
+				loc = fmt.Sprintf("%s:%d:%d", c.File, ds[0].Line, ds[0].Col)
+			}
 		}
 		rep.Carried = append(rep.Carried, carriedJSON{Migration: c.Migration.String(), Class: c.Class, Location: loc, Fate: c.Fate})
 	}

@@ -357,3 +357,29 @@ func TestResetOneApp(t *testing.T) {
 		t.Errorf("fresh database:\n%s", d)
 	}
 }
+
+// TestResetCarriesExtensionsAndViews: what makemigrations cannot
+// regenerate survives a reset on PostgreSQL: the pg_trgm extension (first)
+// and a RunSQL view (last) exist in a fresh database migrated from the
+// reset tree, and the schema is the history's.
+func TestResetCarriesExtensionsAndViews(t *testing.T) {
+	src, _ := filepath.Abs("testdata/cases/reset_carry/project")
+	orig := djangotest.NewProject(t, src, "5.2", djangotest.PostgreSQL)
+	orig.Migrate()
+	want := orig.Schema()
+	fresh := djangotest.NewProject(t, src, "5.2", djangotest.PostgreSQL)
+	code, out, errOut := run(t, "--project", fresh.Dir, "reset", "--yes", "--force")
+	if code != ExitOK || !strings.Contains(out, "TrigramExtension (shop/migrations/0001_initial.py:11:9): kept in 0004_initial") {
+		t.Fatalf("reset: exit %d\n%s%s", code, out, errOut)
+	}
+	fresh.Migrate()
+	if d := djangotest.Diff(want, fresh.Schema()); d != "" {
+		t.Errorf("schema:\n%s", d)
+	}
+	if n := fresh.DB.QueryInt(t, "SELECT COUNT(*) FROM pg_extension WHERE extname = 'pg_trgm'"); n != 1 {
+		t.Errorf("pg_trgm is not installed after the reset")
+	}
+	if n := fresh.DB.QueryInt(t, "SELECT COUNT(*) FROM pg_views WHERE viewname = 'shop_cheap_items'"); n != 1 {
+		t.Errorf("the view is missing after the reset")
+	}
+}
