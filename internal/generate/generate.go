@@ -346,7 +346,7 @@ func (g *generator) options(md *state.Model) (python.Expr, map[string]python.Exp
 	for k, v := range md.Options {
 		switch k {
 		case "unique_together", "order_with_respect_to", "index_together":
-			if truthy(v) {
+			if python.Truthy(v) {
 				deferred[k] = v
 			}
 			continue
@@ -382,24 +382,6 @@ var defaultNames = []string{"verbose_name", "verbose_name_plural", "db_table", "
 	"permissions", "get_latest_by", "order_with_respect_to", "app_label", "db_tablespace", "abstract", "managed", "proxy",
 	"swappable", "auto_created", "index_together", "apps", "default_permissions", "select_on_save", "default_related_name",
 	"required_db_features", "required_db_vendor", "base_manager_name", "default_manager_name", "indexes", "constraints"}
-
-// truthy reports a value Django would not drop as empty (None, (), [],
-// set(), "" are empty).
-func truthy(e python.Expr) bool {
-	switch x := python.Unwrap(e).(type) {
-	case *python.Constant:
-		return x.Kind != python.NoneConst && !(x.Kind == python.Str && x.Value == "") && x.Kind != python.False
-	case *python.List:
-		return len(x.Elts) > 0
-	case *python.Tuple:
-		return len(x.Elts) > 0
-	case *python.Set:
-		return len(x.Elts) > 0
-	case *python.Call:
-		return len(x.Args) > 0 || len(x.Keywords) > 0 // set(), tuple()
-	}
-	return true
-}
 
 func strValue(e python.Expr) (string, bool) {
 	if c, ok := python.Unwrap(e).(*python.Constant); ok && c.Kind == python.Str {

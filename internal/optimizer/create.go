@@ -83,37 +83,6 @@ func (o *options) expr() python.Expr {
 	return &python.Exploded{Span: python.NoSpan, X: python.NewDict(ks, vs)}
 }
 
-// truthy reports whether a literal value is true in Python; unknown
-// values count as true.
-func truthy(e python.Expr) bool {
-	if e == nil {
-		return false
-	}
-	switch v := python.Unwrap(e).(type) {
-	case *python.Constant:
-		switch v.Kind {
-		case python.NoneConst, python.False:
-			return false
-		case python.Str, python.Bytes:
-			return v.Value != ""
-		case python.Int:
-			return v.Value != "0"
-		}
-	case *python.List:
-		return len(v.Elts) > 0
-	case *python.Tuple:
-		return len(v.Elts) > 0
-	case *python.Set:
-		return len(v.Elts) > 0
-	case *python.Dict:
-		return len(v.Keys) > 0
-	case *python.Call:
-		groups, ok := m.Together(v)
-		return !ok || len(groups) > 0
-	}
-	return true
-}
-
 // groupsExpr writes field-name groups as a set of tuples, the value
 // Django's reductions store.
 func groupsExpr(groups [][]string) python.Expr {
@@ -136,7 +105,7 @@ func groupsExpr(groups [][]string) python.Expr {
 // normalizedTogether is the value an AlterTogetherOptionOperation stores:
 // set(normalize_together(value)) when truthy, the value itself otherwise.
 func normalizedTogether(op m.Op, value python.Expr) (python.Expr, bool) {
-	if !truthy(value) {
+	if !python.Truthy(value) {
 		return op.Value(value), true
 	}
 	groups, ok := m.Together(value)
@@ -180,7 +149,7 @@ func (o *optimizer) reduceCreateModel(c *m.CreateModel, b m.Operation) (verdict,
 			if !ok {
 				return verdict{}, false
 			}
-			if p := opts.get("proxy"); p != nil && truthy(p) {
+			if p := opts.get("proxy"); p != nil && python.Truthy(p) {
 				return verdict{}, false
 			}
 			return replaced(), true
@@ -297,7 +266,7 @@ func (o *optimizer) reduceCreateModel(c *m.CreateModel, b m.Operation) (verdict,
 				}
 				for _, option := range []string{"unique_together", "index_together"} {
 					v := opts.pop(option)
-					if !truthy(v) {
+					if !python.Truthy(v) {
 						continue
 					}
 					groups, ok := m.Together(v)
@@ -331,7 +300,7 @@ func (o *optimizer) reduceCreateModel(c *m.CreateModel, b m.Operation) (verdict,
 				}
 				for _, option := range []string{"unique_together", "index_together"} {
 					v := opts.get(option)
-					if !truthy(v) {
+					if !python.Truthy(v) {
 						continue
 					}
 					groups, ok := m.Together(v)

@@ -170,3 +170,39 @@ func (p *printer) synthText(e Expr) string {
 func FlatText(e Expr) string {
 	return (&printer{}).node(e).flat()
 }
+
+// Truthy reports whether a literal value is true in Python: None, False,
+// zero, empty strings, displays and empty set()/tuple()/list()/dict() calls
+// are false. An expression that is not a literal counts as true.
+func Truthy(e Expr) bool {
+	if e == nil {
+		return false
+	}
+	switch v := Unwrap(e).(type) {
+	case *Constant:
+		switch v.Kind {
+		case NoneConst, False:
+			return false
+		case Str, Bytes:
+			return v.Value != ""
+		case Int:
+			return v.Value != "0"
+		}
+	case *List:
+		return len(v.Elts) > 0
+	case *Tuple:
+		return len(v.Elts) > 0
+	case *Set:
+		return len(v.Elts) > 0
+	case *Dict:
+		return len(v.Keys) > 0
+	case *Call:
+		if n, ok := Unwrap(v.Func).(*Name); ok && len(v.Args) == 0 && len(v.Keywords) == 0 {
+			switch n.ID {
+			case "set", "tuple", "list", "dict":
+				return false
+			}
+		}
+	}
+	return true
+}
