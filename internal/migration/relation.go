@@ -231,6 +231,43 @@ func SetName(e python.Expr, name string) (python.Expr, bool) {
 	return python.NewCall(python.InSource(src, c.Func), args, kws...), seen
 }
 
+// WithoutDefault is a field call without its default=, as Django's state
+// keeps a field added or altered with preserve_default=False
+// (ProjectState.add_field / alter_field set default to NOT_PROVIDED). A
+// call without one, or an expression that is not a call, is returned as
+// it is.
+func WithoutDefault(e python.Expr) python.Expr {
+	inner, src := python.SourceOf(nil, e)
+	c, ok := inner.(*python.Call)
+	if !ok {
+		return e
+	}
+	found := false
+	var kws []*python.Keyword
+	for _, k := range c.Keywords {
+		if k.Arg == "default" {
+			found = true
+			continue
+		}
+		kws = append(kws, python.NewKeyword(k.Arg, python.InSource(src, k.Value)))
+	}
+	if !found {
+		return e
+	}
+	var args []python.Expr
+	for _, a := range c.Args {
+		args = append(args, python.InSource(src, a))
+	}
+	return python.NewCall(python.InSource(src, c.Func), args, kws...)
+}
+
+// PreservesDefault reports preserve_default's value: true unless it is a
+// literal False.
+func PreservesDefault(e python.Expr) bool {
+	c, ok := python.Unwrap(e).(*python.Constant)
+	return !ok || c.Kind != python.False
+}
+
 // Together reads a unique_together/index_together value as Django's
 // normalize_together leaves it: a list of field-name groups. It reports
 // false when the value is not literal. None, set() and empty displays are

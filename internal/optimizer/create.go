@@ -83,6 +83,20 @@ func (o *options) expr() python.Expr {
 	return &python.Exploded{Span: python.NoSpan, X: python.NewDict(ks, vs)}
 }
 
+// stateValue is the field a CreateModel takes from an AddField or
+// AlterField: with preserve_default=False, without its default, as the
+// state keeps it (the default was for rows that existed; a table created
+// with the field has none). Django's own CreateModel keeps the default,
+// so that after its squashmigrations the squash's state and the models
+// differ and makemigrations wants an AlterField; ours does not.
+func (o *optimizer) stateValue(op m.Op, value, preserve python.Expr) python.Expr {
+	v := op.Value(value)
+	if !m.PreservesDefault(preserve) {
+		return m.WithoutDefault(v)
+	}
+	return v
+}
+
 // groupsExpr writes field-name groups as a set of tuples, the value
 // Django's reductions store.
 func groupsExpr(groups [][]string) python.Expr {
@@ -240,7 +254,7 @@ func (o *optimizer) reduceCreateModel(c *m.CreateModel, b m.Operation) (verdict,
 	case *m.AddField:
 		if same(x.Model) {
 			return with(func(n *m.CreateModel) bool {
-				n.Fields = append(n.Fields, m.Field{Name: x.Field, Value: x.Op.Value(x.Value), Pos: -1, End: -1})
+				n.Fields = append(n.Fields, m.Field{Name: x.Field, Value: o.stateValue(x.Op, x.Value, x.PreserveDefault), Pos: -1, End: -1})
 				return true
 			})
 		}
@@ -249,7 +263,7 @@ func (o *optimizer) reduceCreateModel(c *m.CreateModel, b m.Operation) (verdict,
 			return with(func(n *m.CreateModel) bool {
 				for i := range n.Fields {
 					if n.Fields[i].Name == x.Field {
-						n.Fields[i].Value = x.Op.Value(x.Value)
+						n.Fields[i].Value = o.stateValue(x.Op, x.Value, x.PreserveDefault)
 					}
 				}
 				return true

@@ -290,7 +290,11 @@ func (p *Project) Apply(app string, op migration.Operation) error {
 		if _, f := m.field(o.Field); f != nil {
 			return fmt.Errorf("field %s.%s already exists", o.Model, o.Field)
 		}
-		f := p.newField(app, o.Model, o.Field, o.Op.Value(o.Value))
+		value := o.Op.Value(o.Value)
+		if !migration.PreservesDefault(o.PreserveDefault) {
+			value = migration.WithoutDefault(value) // a one-off default for existing rows
+		}
+		f := p.newField(app, o.Model, o.Field, value)
 		if err := p.checkRelations(o.Model, f); err != nil {
 			return err
 		}
@@ -304,7 +308,11 @@ func (p *Project) Apply(app string, op migration.Operation) error {
 		if f == nil {
 			return fmt.Errorf("field %s.%s does not exist at this point", o.Model, o.Field)
 		}
-		nf := p.newField(app, o.Model, o.Field, o.Op.Value(o.Value))
+		value := o.Op.Value(o.Value)
+		if !migration.PreservesDefault(o.PreserveDefault) {
+			value = migration.WithoutDefault(value)
+		}
+		nf := p.newField(app, o.Model, o.Field, value)
 		if err := p.checkRelations(o.Model, nf); err != nil {
 			return err
 		}
