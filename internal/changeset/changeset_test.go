@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/djsquash/djsquash/internal/golden"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -43,19 +44,6 @@ func tree(t *testing.T, root string) map[string]string {
 	return out
 }
 
-func writeTree(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for p, c := range files {
-		full := filepath.Join(root, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // fixtureBefore is a project before a prune-like change.
 var fixtureBefore = map[string]string{
 	"app/migrations/__init__.py":     "",
@@ -79,8 +67,7 @@ func fixtureChanges() *Changeset {
 
 // fixture writes fixtureBefore to a new directory.
 func fixture(t *testing.T) (root string, cs *Changeset, before, after map[string]string) {
-	root = t.TempDir()
-	writeTree(t, root, fixtureBefore)
+	root = golden.WriteTree(t, fixtureBefore)
 	after = map[string]string{
 		"app/migrations/__init__.py":       "",
 		"app/migrations/0003_sq.py":        "squash",
@@ -234,8 +221,7 @@ func TestCancelledBeforeCommit(t *testing.T) {
 }
 
 func TestCleanStray(t *testing.T) {
-	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	root := golden.WriteTree(t, map[string]string{
 		"app/migrations/0001_initial.py":                  "x",
 		"app/migrations/.0002_squashed.py.djsquash-98213": "left by an old version",
 		"app/migrations/.0003_x.py.djsquash-tmp":          "left by a kill",

@@ -18,6 +18,7 @@ package generate
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -496,7 +497,7 @@ func satisfies(op m.Operation, d dep) bool {
 
 // sortOperations is _sort_migrations.
 func (g *generator) sortOperations() {
-	for _, app := range sortedKeys(g.ops) {
+	for _, app := range slices.Sorted(maps.Keys(g.ops)) {
 		ops := g.ops[app]
 		preds := make([][]int, len(ops)) // with repeats, as graphlib counts them
 		for i, o := range ops {
@@ -605,15 +606,6 @@ func stableLayers(n int, preds [][]int) []int {
 	return out
 }
 
-func sortedKeys[V any](mp map[string]V) []string {
-	out := make([]string, 0, len(mp))
-	for k := range mp {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // buildMigrations is _build_migration_list.
 func (g *generator) buildMigrations() error {
 	count := func() int {
@@ -626,7 +618,7 @@ func (g *generator) buildMigrations() error {
 	num := count()
 	chop := false
 	for num > 0 {
-		for _, app := range sortedKeys(g.ops) {
+		for _, app := range slices.Sorted(maps.Keys(g.ops)) {
 			var chopped []*gop
 			deps := map[m.Dependency]bool{}
 			var depOrder []m.Dependency
@@ -726,7 +718,7 @@ func (g *generator) optimize() {
 	case g.opts.Django == 5:
 		rules = optimizer.Rules52
 	}
-	for _, app := range sortedKeys(g.migs) {
+	for _, app := range slices.Sorted(maps.Keys(g.migs)) {
 		migs := g.migs[app]
 		for i := 1; i < len(migs); i++ {
 			migs[i].Dependencies = append(migs[i].Dependencies, m.Dependency{Key: m.Key{App: app, Name: migs[i-1].Name}})

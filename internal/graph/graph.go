@@ -440,6 +440,34 @@ func (g *Graph) checkCycles() {
 	}
 }
 
+// NewErrors lists g's errors that before does not have: what a planned
+// graph adds to a project's own problems (those stay the project's, and
+// are reported as such elsewhere).
+func (g *Graph) NewErrors(before *Graph) []diag.Diagnostic {
+	had := map[string]bool{}
+	for _, d := range before.Diagnostics {
+		had[d.Code+"\x00"+d.File+"\x00"+d.Message] = true
+	}
+	var out []diag.Diagnostic
+	for _, d := range g.Diagnostics {
+		if d.Severity == diag.Error && !had[d.Code+"\x00"+d.File+"\x00"+d.Message] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// SortByKey puts migrations in load order (app, then name), the order a
+// planned graph is built in.
+func SortByKey(migs []*migration.Migration) {
+	sort.SliceStable(migs, func(i, j int) bool {
+		if migs[i].App != migs[j].App {
+			return migs[i].App < migs[j].App
+		}
+		return migs[i].Name < migs[j].Name
+	})
+}
+
 // Nodes returns the nodes in the graph in load order.
 func (g *Graph) Nodes() []*Node {
 	out := make([]*Node, 0, len(g.nodes))

@@ -2,7 +2,9 @@ package project
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -202,12 +204,7 @@ func (l *Loaded) applyMigrationModules() {
 	for _, a := range l.Apps {
 		have[a.Label] = true
 	}
-	labels := make([]string, 0, len(mm))
-	for label := range mm {
-		labels = append(labels, label)
-	}
-	sort.Strings(labels)
-	for _, label := range labels {
+	for _, label := range slices.Sorted(maps.Keys(mm)) {
 		mod := mm[label]
 		if mod == "" || have[label] {
 			continue

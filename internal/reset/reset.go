@@ -20,8 +20,10 @@ package reset
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -633,17 +635,8 @@ func (p *planner) validate(want *state.Project, kept []*m.Migration) map[string]
 		}
 		migs = append(migs, mig)
 	}
-	sort.SliceStable(migs, func(i, j int) bool {
-		if migs[i].App != migs[j].App {
-			return migs[i].App < migs[j].App
-		}
-		return migs[i].Name < migs[j].Name
-	})
+	graph.SortByKey(migs)
 	ng := graph.Build(migs, graph.Options{Apps: p.l.AppLabels()})
-	before := map[string]bool{}
-	for _, d := range p.g.Diagnostics {
-		before[d.Code+"\x00"+d.Message] = true
-	}
 	if cycles := ng.Cycles(); len(cycles) > 0 {
 		apps := map[string]bool{}
 		for _, c := range cycles {
@@ -656,11 +649,10 @@ func (p *planner) validate(want *state.Project, kept []*m.Migration) map[string]
 		p.problem(CodeValidate, "", -1, "reset the apps on the cycle together, or leave them out", "the reset graph has a cycle: %s", cycles[0])
 		return apps
 	}
-	for _, d := range ng.Diagnostics {
-		if d.Severity == diag.Error && !before[d.Code+"\x00"+d.Message] {
-			p.problem(CodeValidate, d.File, d.Offset, "this is a bug in djsquash; nothing was written", "the reset graph is invalid: %s", d.Message)
-			return nil
-		}
+	if errs := ng.NewErrors(p.g); len(errs) > 0 {
+		d := errs[0]
+		p.problem(CodeValidate, d.File, d.Offset, "this is a bug in djsquash; nothing was written", "the reset graph is invalid: %s", d.Message)
+		return nil
 	}
 	got := state.New(p.l.Setting)
 	for _, k := range ng.Plan() {
@@ -682,11 +674,7 @@ func (p *planner) validate(want *state.Project, kept []*m.Migration) map[string]
 		if len(p.skip) > 0 {
 			// Operations the old history could not replay make its end
 			// state uncertain: that is the cause to report.
-			var first diag.Diagnostic
-			for _, app := range sortedApps(p.blocked) {
-				first = p.blocked[app]
-				break
-			}
+			first := p.blocked[slices.Min(slices.Collect(maps.Keys(p.blocked)))]
 			p.problem(CodeValidate, first.File, first.Offset, "reset the apps djsquash can replay by name (djsquash reset APP...), or replace the operations it cannot read",
 				"the reset cannot be checked against the old history, which djsquash cannot replay whole (%s); the two end in different states:\n%s", first.Message, d)
 			return nil
@@ -694,15 +682,6 @@ func (p *planner) validate(want *state.Project, kept []*m.Migration) map[string]
 		p.problem(CodeValidate, "", -1, "this is a bug in djsquash; nothing was written", "the reset history ends in another state than the old one:\n%s", d)
 	}
 	return nil
-}
-
-func sortedApps(m map[string]diag.Diagnostic) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // write renders the new files and, unless KeepOld, deletes the old ones.

@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"sort"
 	"strings"
 
 	"github.com/djsquash/djsquash/internal/changeset"
@@ -573,24 +572,13 @@ func (p *planner) replay(squashes []*Squash) (*cut, *diag.Diagnostic) {
 			p.readScopes(s)
 		}
 	}
-	sort.SliceStable(migs, func(i, j int) bool {
-		if migs[i].App != migs[j].App {
-			return migs[i].App < migs[j].App
-		}
-		return migs[i].Name < migs[j].Name
-	})
+	graph.SortByKey(migs)
 	ng := graph.Build(migs, graph.Options{Apps: p.l.AppLabels()})
 	// Errors the original graph has too are the project's (in apps the
 	// squash neither touches nor depends on: the caller gates the rest),
 	// not the squash's doing.
-	before := map[string]bool{}
-	for _, d := range p.g.Diagnostics {
-		before[d.Code+"\x00"+d.File+"\x00"+d.Message] = true
-	}
-	for _, d := range ng.Diagnostics {
-		if d.Severity == diag.Error && !before[d.Code+"\x00"+d.File+"\x00"+d.Message] {
-			return nil, failure(d.File, d.Offset, "this is a bug in djsquash; please report it", "the squashed graph is invalid: %s", d.Message)
-		}
+	for _, d := range ng.NewErrors(p.g) {
+		return nil, failure(d.File, d.Offset, "this is a bug in djsquash; please report it", "the squashed graph is invalid: %s", d.Message)
 	}
 	got := state.New(p.settings)
 	for _, k := range ng.Plan() {
