@@ -11,6 +11,8 @@
 package djangotest
 
 import (
+	"github.com/djsquash/djsquash/internal/schema"
+
 	"bufio"
 	"os"
 	"os/exec"
@@ -26,12 +28,12 @@ type Version string
 func Versions() []Version { return []Version{"3.2", "4.2", "5.2"} }
 
 // Engine is a database backend.
-type Engine string
+type Engine = schema.Engine
 
 const (
-	SQLite     Engine = "sqlite"
-	PostgreSQL Engine = "postgresql"
-	MySQL      Engine = "mysql"
+	SQLite     = schema.SQLite
+	PostgreSQL = schema.PostgreSQL
+	MySQL      = schema.MySQL
 )
 
 // Engines returns every backend djsquash is tested on.

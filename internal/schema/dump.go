@@ -1,4 +1,4 @@
-package djangotest
+package schema
 
 import (
 	"context"
@@ -7,20 +7,14 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"time"
 )
 
-// DumpSchema reads db's catalog and returns its normalised schema.
-func DumpSchema(db *Database) (*Schema, error) {
-	conn, err := db.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	s := &Schema{Engine: db.Engine}
-	switch db.Engine {
+// Dump reads the catalog of the database conn is connected to and returns
+// its normalised schema. It only reads.
+func Dump(ctx context.Context, conn *sql.DB, engine Engine) (*Schema, error) {
+	s := &Schema{Engine: engine}
+	var err error
+	switch engine {
 	case SQLite:
 		err = dumpSQLite(ctx, conn, s)
 	case PostgreSQL:
@@ -28,7 +22,7 @@ func DumpSchema(db *Database) (*Schema, error) {
 	case MySQL:
 		err = dumpMySQL(ctx, conn, s)
 	default:
-		err = fmt.Errorf("unknown engine %q", db.Engine)
+		err = fmt.Errorf("unknown engine %q", engine)
 	}
 	if err != nil {
 		return nil, err

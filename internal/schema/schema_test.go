@@ -1,8 +1,11 @@
-package djangotest
+package schema_test
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/djsquash/djsquash/internal/djangotest"
+	. "github.com/djsquash/djsquash/internal/schema"
 )
 
 // baseDDL is a small schema in SQL all three engines accept. Each mutation
@@ -33,9 +36,9 @@ func replaceIn(stmts []string, old, new string) []string {
 
 func dumpDDL(t *testing.T, e Engine, stmts []string) *Schema {
 	t.Helper()
-	db := NewDatabase(t, e)
+	db := djangotest.NewDatabase(t, e)
 	db.Exec(t, stmts...)
-	s, err := DumpSchema(db)
+	s, err := djangotest.DumpSchema(db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +46,7 @@ func dumpDDL(t *testing.T, e Engine, stmts []string) *Schema {
 }
 
 func TestSchemaDiffDetectsChanges(t *testing.T) {
-	for _, e := range Engines() {
+	for _, e := range djangotest.Engines() {
 		t.Run(string(e), func(t *testing.T) {
 			t.Parallel()
 			base := baseDDL(e)
@@ -60,7 +63,11 @@ func TestSchemaDiffDetectsChanges(t *testing.T) {
 				"generated FK name":    replaceIn(base, "book_author_id_0c7e5f3a_fk", "book_author_id_77aa88bb_fk"),
 			}
 			for name, stmts := range same {
-				if d := Diff(want, dumpDDL(t, e, stmts)); d != "" {
+				equal := dumpDDL(t, e, stmts)
+				if words := Compare(want, equal, "want", "got"); len(words) > 0 {
+					t.Errorf("%s: Compare finds differences: %q", name, words)
+				}
+				if d := Diff(want, equal); d != "" {
 					t.Errorf("%s: schemas should compare equal, diff (-want +got):\n%s", name, d)
 				}
 			}
@@ -82,7 +89,11 @@ func TestSchemaDiffDetectsChanges(t *testing.T) {
 				"unique":        {append([]string{strings.Replace(base[0], "NOT NULL)", "NOT NULL, CONSTRAINT author_name_uniq UNIQUE (name))", 1)}, base[1:]...), "Uniques"},
 			}
 			for name, c := range differ {
-				d := Diff(want, dumpDDL(t, e, c.stmts))
+				changed := dumpDDL(t, e, c.stmts)
+				if words := Compare(want, changed, "want", "got"); len(words) == 0 {
+					t.Errorf("%s: Compare finds no difference", name)
+				}
+				d := Diff(want, changed)
 				if d == "" {
 					t.Errorf("%s: diff is empty, the comparator missed the change", name)
 				} else if !strings.Contains(d, c.shows) {
@@ -95,7 +106,7 @@ func TestSchemaDiffDetectsChanges(t *testing.T) {
 
 func TestShapeDiffAcrossEngines(t *testing.T) {
 	var schemas []*Schema
-	for _, e := range Engines() {
+	for _, e := range djangotest.Engines() {
 		schemas = append(schemas, dumpDDL(t, e, baseDDL(e)))
 	}
 	for _, s := range schemas[1:] {
@@ -107,18 +118,5 @@ func TestShapeDiffAcrossEngines(t *testing.T) {
 	other := dumpDDL(t, SQLite, replaceIn(baseDDL(SQLite), "REFERENCES author (id)", "REFERENCES publisher (id)"))
 	if d := ShapeDiff(schemas[len(schemas)-1], other); !strings.Contains(d, "publisher") {
 		t.Errorf("shape diff misses a changed FK target: %q", d)
-	}
-}
-
-func TestSQLiteChecks(t *testing.T) {
-	got := sqliteChecks(`CREATE TABLE "t" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "n" integer unsigned NOT NULL CHECK ("n" >= 0), "s" varchar(9) DEFAULT 'a,(b', CONSTRAINT "n_lt_10" CHECK ("n" < 10 AND ("s" != ')')))`)
-	want := []Check{{Expr: `("n" >= 0)`}, {Name: "n_lt_10", Expr: `("n" < 10 AND ("s" != ')'))`}}
-	if len(got) != len(want) {
-		t.Fatalf("got %v, want %v", got, want)
-	}
-	for i := range got {
-		if got[i] != want[i] {
-			t.Errorf("check %d: got %+v, want %+v", i, got[i], want[i])
-		}
 	}
 }
