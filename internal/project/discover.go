@@ -21,6 +21,7 @@ const (
 	CodeNotPackage       = "DJ005" // an app's migrations is a namespace package or a module: Django loads none of it
 	CodeMigrationModules = "DJ006" // MIGRATION_MODULES maps an app to None
 	CodeLabelChosen      = "DJ007" // two packages claim a label; INSTALLED_APPS chose one
+	CodeLabelGuessed     = "DJ008" // two packages claim a label; the one outside test directories was chosen
 )
 
 // App is one app with a migrations package.

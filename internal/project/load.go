@@ -220,12 +220,12 @@ func (l *Loaded) applyMigrationModules() {
 }
 
 // preferInstalled resolves two migration packages claiming one label (a
-// test or sandbox copy of an app) by INSTALLED_APPS, when it names one of
-// their apps: the other is left out, with a note saying why.
+// test or sandbox copy of an app). INSTALLED_APPS decides when it is
+// readable and names one of their apps; otherwise, when all but one lie
+// under a test, sandbox or example directory, that one is chosen, with a
+// warning that says so. The others are left out, with a note saying why;
+// anything else stays the DJ001 error.
 func (l *Loaded) preferInstalled() {
-	if !l.Installed.Read {
-		return
-	}
 	installed := map[string]bool{}
 	for _, e := range l.Installed.Entries {
 		installed[e] = true
@@ -238,24 +238,40 @@ func (l *Loaded) preferInstalled() {
 		byLabel[a.Label] = append(byLabel[a.Label], a)
 	}
 	drop := map[*App]bool{}
-	for label, as := range byLabel {
+	for _, label := range sortedLabels(byLabel) {
+		as := byLabel[label]
 		if len(as) < 2 {
 			continue
 		}
-		var chosen []*App
+		var chosen, real []*App
 		for _, a := range as {
-			if installed[strings.TrimSuffix(a.Module, ".migrations")] {
+			if l.Installed.Read && installed[strings.TrimSuffix(a.Module, ".migrations")] {
 				chosen = append(chosen, a)
 			}
+			if !underTests(l.Root, a.Dir) {
+				real = append(real, a)
+			}
 		}
+		code, sev, why := CodeLabelChosen, diag.Info, fmt.Sprintf("which INSTALLED_APPS names (%s)", strings.Join(l.Installed.Files, ", "))
 		if len(chosen) != 1 {
-			continue
+			if len(real) != 1 {
+				continue
+			}
+			chosen = real
+			code, sev = CodeLabelGuessed, diag.Warning
+			why = "the only one outside a test, sandbox or example directory"
+			if l.Installed.Read {
+				why += " (INSTALLED_APPS names neither)"
+			} else {
+				why += " (the settings module could not be read)"
+			}
 		}
 		for _, a := range as {
 			if a != chosen[0] {
 				drop[a] = true
-				l.Project.Diagnostics = append(l.Project.Diagnostics, diag.Diagnostic{Severity: diag.Info, Code: CodeLabelChosen, Offset: -1, File: a.MigrationsDir,
-					Message: fmt.Sprintf("app label %q: using %s, which INSTALLED_APPS names (%s), not %s", label, chosen[0].Module, strings.Join(l.Installed.Files, ", "), a.Module)})
+				l.Project.Diagnostics = append(l.Project.Diagnostics, diag.Diagnostic{Severity: sev, Code: code, Offset: -1, File: a.MigrationsDir,
+					Message: fmt.Sprintf("app label %q: using %s, %s, not %s", label, chosen[0].Module, why, a.Module),
+					Hint:    "to choose another, list it in INSTALLED_APPS or exclude the other in [tool.djsquash] exclude"})
 			}
 		}
 	}
@@ -270,6 +286,35 @@ func (l *Loaded) preferInstalled() {
 	}
 	l.Apps = kept
 	l.Project.sortAndCheck()
+}
+
+// testDirs are directory names that hold copies of apps for tests, not
+// the project's apps.
+var testDirs = map[string]bool{"tests": true, "test": true, "testing": true, "testapps": true, "sandbox": true,
+	"example": true, "examples": true, "fixtures": true, "docs": true, "testproject": true, "test_project": true}
+
+// underTests reports an app directory below a test-like directory of the
+// project.
+func underTests(root, dir string) bool {
+	rel, err := filepath.Rel(root, dir)
+	if err != nil {
+		return false
+	}
+	for _, part := range strings.Split(filepath.ToSlash(rel), "/") {
+		if testDirs[part] {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedLabels(m map[string][]*App) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Setting looks up a swappable setting (a migration.Settings).

@@ -1,6 +1,7 @@
 package project
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,5 +155,60 @@ func TestExcluded(t *testing.T) {
 		if got := excluded(c.pats, c.rel); got != c.want {
 			t.Errorf("excluded(%v, %q) = %v, want %v", c.pats, c.rel, got, c.want)
 		}
+	}
+}
+
+// TestDuplicateLabelChosen: a test or sandbox copy of an app that reuses
+// its label (issue 16, item 4). INSTALLED_APPS decides when the settings
+// are readable and name one copy (DJ007, a note); otherwise the one copy
+// outside test-like directories is chosen with a warning that says why
+// (DJ008); two real copies stay the DJ001 error.
+func TestDuplicateLabelChosen(t *testing.T) {
+	app := func(dir string) map[string]string {
+		return map[string]string{dir + "/models.py": "", dir + "/migrations/__init__.py": "",
+			dir + "/migrations/0001_initial.py": "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    operations = []\n"}
+	}
+	manage := `import os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+`
+	cases := []struct {
+		name  string
+		files []map[string]string
+		code  string // the one diagnostic about the label
+		kept  string // the module of the app kept
+	}{
+		{"INSTALLED_APPS names one", []map[string]string{app("shop"), app("tests/shop"), {"manage.py": manage, "proj/__init__.py": "", "proj/settings.py": `INSTALLED_APPS = ["shop"]`}}, CodeLabelChosen, "shop.migrations"},
+		{"INSTALLED_APPS names the test copy", []map[string]string{app("shop"), app("tests/shop"), {"manage.py": manage, "proj/__init__.py": "", "proj/settings.py": `INSTALLED_APPS = ["tests.shop"]`}}, CodeLabelChosen, "tests.shop.migrations"},
+		{"no settings, a tests copy", []map[string]string{app("shop"), app("tests/shop")}, CodeLabelGuessed, "shop.migrations"},
+		{"settings name neither, a sandbox copy", []map[string]string{app("src/shop"), app("sandbox/shop"), {"manage.py": manage, "proj/__init__.py": "", "proj/settings.py": `INSTALLED_APPS = ["other"]`}}, CodeLabelGuessed, "src.shop.migrations"},
+		{"no settings, two real copies", []map[string]string{app("a/shop"), app("b/shop")}, CodeDuplicateLabel, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			files := map[string]string{}
+			for _, f := range c.files {
+				maps.Copy(files, f)
+			}
+			l, err := Load(tree(t, files))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var codes []string
+			for _, d := range l.Diagnostics {
+				if strings.HasPrefix(d.Code, "DJ00") {
+					codes = append(codes, d.Code+": "+d.Message)
+				}
+			}
+			if len(codes) != 1 || !strings.HasPrefix(codes[0], c.code) {
+				t.Fatalf("diagnostics %q, want one %s", codes, c.code)
+			}
+			var mods []string
+			for _, a := range l.Apps {
+				mods = append(mods, a.Module)
+			}
+			if c.kept != "" && (len(mods) != 1 || mods[0] != c.kept || !strings.Contains(codes[0], "using "+c.kept)) {
+				t.Errorf("apps %q, want only %s (%s)", mods, c.kept, codes[0])
+			}
+		})
 	}
 }
