@@ -22,6 +22,10 @@ type pnode struct {
 	// concatenation, a parenthesised operation): black would wrap it in
 	// parentheses, which this printer does not do yet.
 	multiline bool
+	// parts are the lines of an implicit string concatenation written
+	// over several lines, one literal each: black puts each on its own
+	// line at the indentation of the first.
+	parts []string
 }
 
 func (n pnode) hasMultiline() bool {
@@ -45,7 +49,7 @@ func (n pnode) fits(room int) bool { return n.width(room) >= 0 }
 func (n pnode) width(room int) int {
 	w := len(n.prefix)
 	if n.head == "" {
-		if strings.ContainsAny(n.atom, "\n\r") {
+		if n.parts != nil || strings.ContainsAny(n.atom, "\n\r") {
 			return -1
 		}
 		w += len(n.atom)
@@ -129,6 +133,20 @@ func (n pnode) write(b *strings.Builder, indent int, trailer string) {
 		for ; k > 0; k-- {
 			b.WriteByte(' ')
 		}
+	}
+	if n.parts != nil {
+		for i, part := range n.parts {
+			pad(indent)
+			if i == 0 {
+				b.WriteString(n.prefix)
+			}
+			b.WriteString(part)
+			if i == len(n.parts)-1 {
+				b.WriteString(trailer)
+			}
+			b.WriteByte('\n')
+		}
+		return
 	}
 	if n.head == "" || len(n.items) == 0 || !n.magic && n.fits(LineLength-indent-len(trailer)) {
 		pad(indent)
@@ -323,6 +341,9 @@ func (p *printer) atomOf(e Expr) pnode {
 	}
 	text := p.text(e)
 	multiline := strings.ContainsAny(text, "\n\r")
+	if parts := concatParts(e, text); multiline && parts != nil {
+		return pnode{atom: strings.Join(parts, " "), parts: parts}
+	}
 	// Normalise every plain string literal inside the atom, in place (not
 	// across lines: black would wrap those), and apply renames.
 	var b strings.Builder
@@ -352,6 +373,34 @@ func (p *printer) atomOf(e Expr) pnode {
 	})
 	b.Write(p.src[last:e.End()])
 	return pnode{atom: b.String(), multiline: multiline}
+}
+
+// concatParts splits an implicit concatenation of string literals written
+// one per line into its literals, each normalised; nil for anything else
+// (a line holding two literals, a comment, a literal spanning lines).
+func concatParts(e Expr, text string) []string {
+	switch x := e.(type) {
+	case *Constant:
+		if x.Kind != Str && x.Kind != Bytes {
+			return nil
+		}
+	case *JoinedStr:
+	default:
+		return nil
+	}
+	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+	if len(lines) < 2 {
+		return nil
+	}
+	parts := make([]string, len(lines))
+	for i, l := range lines {
+		l = strings.TrimSpace(l)
+		if !isSingleLiteral(l) {
+			return nil
+		}
+		parts[i] = normalizeString(l)
+	}
+	return parts
 }
 
 // isSingleLiteral reports a string token that is one literal, not an
@@ -451,6 +500,9 @@ func (pr Printer) Assign(src []byte, target string, value Expr, indent int) (str
 	if n.head == "" && indent+len(target)+3+len(n.flat()) > LineLength {
 		// Black's invisible parentheses around a right-hand side that has
 		// no brackets of its own become visible when it must split.
+		n = pnode{head: "(", items: []pnode{n}, tail: ")"}
+	}
+	if n.parts != nil {
 		n = pnode{head: "(", items: []pnode{n}, tail: ")"}
 	}
 	n.prefix = target + " = " + n.prefix

@@ -13,4 +13,14 @@ class Migration(migrations.Migration):
         migrations.AddField(model_name='product', name='category', field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to='shop.Category')),
         migrations.AlterUniqueTogether(name='product', unique_together=set([('name', 'price')])),
         migrations.RunSQL("SELECT 1", reverse_sql='SELECT 1'),
+        migrations.AddField(model_name='product', name='flag', field=models.BooleanField(default=False, help_text=(
+                "Designates that this product is shown in the shop without "
+                'being reviewed first, as Django writes long help texts.'
+            ), verbose_name='flag')),
+        migrations.AlterField(model_name='product', name='name', field=models.CharField(max_length=100, help_text="Required. 100 characters or fewer. Letters, digits and @/./+/-/_ "
+                    "only.")),
     ]
+
+    # An implicit concatenation assigned on its own.
+    note = ("A note written over two lines, long enough that it cannot be joined into one "
+        "line by black.")
