@@ -47,8 +47,11 @@ type Dependency struct {
 	// migrations.swappable_dependency(settings.X); Key then holds the
 	// resolved (app_label, "__first__").
 	Setting string
-	Pos     int // byte span of the entry in the file
-	End     int
+	// SettingImport is the import statement of an app's settings object
+	// when Setting is "obj.X" (swappable_dependency(obj.X)).
+	SettingImport string
+	Pos           int // byte span of the entry in the file
+	End           int
 }
 
 // Migration is one migration file.

@@ -188,13 +188,22 @@ func (r *reader) key(e python.Expr, attr string, swappable bool) (Dependency, bo
 			if !ok {
 				break
 			}
+			written, key := "settings."+setting, setting
+			if strings.Contains(setting, ".") {
+				// An app's own settings object (django-oauth-toolkit's
+				// oauth2_settings.REFRESH_TOKEN_MODEL): named as written,
+				// and imported as the file imports it.
+				written, key = setting, `"`+setting+`"`
+				obj, _, _ := strings.Cut(setting, ".")
+				d.SettingImport = importOf(r.m.Source, obj)
+			}
 			value, known := r.settings(setting)
 			if !known {
 				// Django knows it at run time (wagtail's WAGTAIL_PAGE_MODEL comes
 				// from the swapper library); we cannot, so the entry is left out
 				// of the graph and the migration becomes a barrier.
-				r.report(diag.Warning, CodeUnknownSetting, e.Pos(), fmt.Sprintf("swappable_dependency(settings.%s): the value of %s is unknown; this dependency is left out", setting, setting),
-					fmt.Sprintf(`set it under [tool.djsquash.settings] %s = "app.Model"`, setting))
+				r.report(diag.Warning, CodeUnknownSetting, e.Pos(), fmt.Sprintf("swappable_dependency(%s): the value of %s is unknown; this dependency is left out", written, setting),
+					fmt.Sprintf(`set it under [tool.djsquash.settings] %s = "app.Model"`, key))
 				r.m.Opaque = append(r.m.Opaque, Span{e.Pos(), e.End()})
 				return d, false
 			}
@@ -229,7 +238,8 @@ func isSwappableCall(f python.Expr) bool {
 	return false
 }
 
-// settingName reads settings.X (or django.conf.settings.X).
+// settingName reads settings.X (or django.conf.settings.X) as "X", and an
+// app's settings object, obj.X, as "obj.X".
 func settingName(e python.Expr) (string, bool) {
 	a, ok := e.(*python.Attribute)
 	if !ok {
@@ -237,11 +247,48 @@ func settingName(e python.Expr) (string, bool) {
 	}
 	switch v := a.Value.(type) {
 	case *python.Name:
-		return a.Attr, v.ID == "settings"
+		if v.ID != "settings" {
+			return v.ID + "." + a.Attr, true
+		}
+		return a.Attr, true
 	case *python.Attribute:
 		return a.Attr, v.Attr == "settings"
 	}
 	return "", false
+}
+
+// importOf is the module-level import statement that binds name in f,
+// written in one canonical form; "" when none does.
+func importOf(f *python.File, name string) string {
+	if f == nil {
+		return ""
+	}
+	for _, s := range f.Body {
+		switch s := s.(type) {
+		case *python.Import:
+			for _, a := range s.Names {
+				if a.AsName == name {
+					return "import " + a.Name + " as " + name
+				}
+				if head, _, _ := strings.Cut(a.Name, "."); a.AsName == "" && head == name {
+					return "import " + a.Name
+				}
+			}
+		case *python.ImportFrom:
+			if s.Level > 0 {
+				continue
+			}
+			for _, a := range s.Names {
+				if a.AsName == name {
+					return "from " + s.Module + " import " + a.Name + " as " + name
+				}
+				if a.AsName == "" && a.Name == name {
+					return "from " + s.Module + " import " + name
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // namedLists finds the names bound exactly once, at module level or in the

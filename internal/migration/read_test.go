@@ -88,3 +88,41 @@ func TestReadProblems(t *testing.T) {
 		t.Errorf("syntax error not reported: %v", ds)
 	}
 }
+
+// TestAppSettingsSwappable: swappable_dependency through an app's own
+// settings object (oauth2_settings.REFRESH_TOKEN_MODEL) is resolved from a
+// dotted [tool.djsquash.settings] name and keeps how it was written and
+// imported; unknown, it is the DJ204 warning of settings.X (the migration
+// a barrier), not an error that stops the app.
+func TestAppSettingsSwappable(t *testing.T) {
+	src := []byte(`from django.db import migrations
+from oauth2_provider.settings import oauth2_settings as o2
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        migrations.swappable_dependency(o2.REFRESH_TOKEN_MODEL),
+        ("oauth2_provider", "0001_initial"),
+    ]
+    operations = []
+`)
+	known := func(name string) (string, bool) {
+		if name == "o2.REFRESH_TOKEN_MODEL" {
+			return "tokens.RefreshToken", true
+		}
+		return DefaultSettings(name)
+	}
+	mig, diags := Read(Key{App: "oauth2_provider", Name: "0002_x"}, "0002_x.py", src, known)
+	if len(diags) != 0 {
+		t.Fatalf("diagnostics: %v", diags)
+	}
+	d := mig.Dependencies[0]
+	if d.Key != (Key{App: "tokens", Name: First}) || d.Setting != "o2.REFRESH_TOKEN_MODEL" || d.SettingImport != "from oauth2_provider.settings import oauth2_settings as o2" {
+		t.Errorf("dependency %+v", d)
+	}
+	mig, diags = Read(Key{App: "oauth2_provider", Name: "0002_x"}, "0002_x.py", src, nil)
+	if len(diags) != 1 || diags[0].Code != CodeUnknownSetting || diags[0].Severity != diag.Warning ||
+		!strings.Contains(diags[0].Hint, `"o2.REFRESH_TOKEN_MODEL" = "app.Model"`) || len(mig.Opaque) != 1 {
+		t.Errorf("unknown: %+v, opaque %v", diags, mig.Opaque)
+	}
+}

@@ -52,8 +52,12 @@ func ReadField(e python.Expr, settings Settings) FieldInfo {
 				return v.Value
 			}
 		case *python.Attribute:
-			if n, ok := python.Unwrap(v.Value).(*python.Name); ok && n.ID == "settings" && settings != nil {
-				if s, ok := settings(v.Attr); ok {
+			if n, ok := python.Unwrap(v.Value).(*python.Name); ok && settings != nil {
+				name := v.Attr
+				if n.ID != "settings" {
+					name = n.ID + "." + v.Attr // an app's settings object
+				}
+				if s, ok := settings(name); ok {
 					return s
 				}
 			}
@@ -261,6 +265,23 @@ func WithoutDefault(e python.Expr) python.Expr {
 	return python.NewCall(python.InSource(src, c.Func), args, kws...)
 }
 
+// DefaultText is a field expression's default= argument printed flat, ""
+// when it has none (or is not a call): what two field definitions fill
+// existing rows with compares equal exactly when these are equal.
+func DefaultText(e python.Expr) string {
+	inner, src := python.SourceOf(nil, e)
+	c, ok := inner.(*python.Call)
+	if !ok {
+		return ""
+	}
+	for _, k := range c.Keywords {
+		if k.Arg == "default" {
+			return python.FlatText(python.InSource(src, k.Value))
+		}
+	}
+	return ""
+}
+
 // PreservesDefault reports preserve_default's value: true unless it is a
 // literal False.
 func PreservesDefault(e python.Expr) bool {
@@ -357,3 +378,86 @@ func LiteralStrings(elts []python.Expr) ([]string, bool) {
 	}
 	return out, true
 }
+
+// Traits are what a field's call says about the schema objects Django's
+// schema editor creates for it besides its column: an index (and on
+// PostgreSQL a second "_like" index for varchar and text columns), a
+// foreign key constraint, an auto-created many-to-many table.
+type Traits struct {
+	Class string // the call's class name, "ForeignKey"
+	// Unknown is set when the value is not a call, or an argument that
+	// decides these traits is not literal: callers assume anything.
+	Unknown                                 bool
+	PrimaryKey, Unique, DBIndex, Constraint bool
+	Relation, ManyToMany                    bool
+	To, Through, ToField                    string // as written
+}
+
+// textClasses are the fields whose column is varchar or text.
+var textClasses = map[string]bool{"CharField": true, "SlugField": true, "EmailField": true, "URLField": true, "TextField": true,
+	"FilePathField": true, "FileField": true, "ImageField": true, "GenericIPAddressField": true, "IPAddressField": true, "CICharField": true}
+
+// ReadTraits reads a field expression's Traits, with Django's defaults:
+// ForeignKey is indexed, OneToOneField and primary keys unique, every
+// relation constrained unless db_constraint=False.
+func ReadTraits(e python.Expr) Traits {
+	call, ok := python.Unwrap(e).(*python.Call)
+	if !ok {
+		return Traits{Unknown: true}
+	}
+	callee := calleeName(python.Unwrap(call.Func))
+	t := Traits{Class: callee[strings.LastIndex(callee, ".")+1:], Constraint: true}
+	switch t.Class {
+	case "ForeignKey":
+		t.Relation, t.DBIndex = true, true
+	case "OneToOneField":
+		t.Relation, t.Unique = true, true
+	case "ManyToManyField":
+		t.Relation, t.ManyToMany = true, true
+	}
+	if t.Relation && len(call.Args) > 0 {
+		t.To, _ = LiteralString(call.Args[0])
+	}
+	flag := func(v python.Expr) bool {
+		c, ok := python.Unwrap(v).(*python.Constant)
+		if !ok || c.Kind != python.True && c.Kind != python.False {
+			t.Unknown = true
+			return false
+		}
+		return c.Kind == python.True
+	}
+	for _, k := range call.Keywords {
+		switch k.Arg {
+		case "":
+			t.Unknown = true
+		case "primary_key":
+			t.PrimaryKey = flag(k.Value)
+		case "unique":
+			t.Unique = flag(k.Value)
+		case "db_index":
+			t.DBIndex = flag(k.Value)
+		case "db_constraint":
+			t.Constraint = flag(k.Value)
+		case "to":
+			t.To, _ = LiteralString(k.Value)
+		case "through":
+			t.Through, _ = LiteralString(k.Value)
+		case "to_field":
+			t.ToField, _ = LiteralString(k.Value)
+		}
+	}
+	if t.PrimaryKey {
+		t.Unique = true
+	}
+	return t
+}
+
+// Indexed reports a field Django gives an index of its own (besides a
+// unique constraint): db_index without unique, or on PostgreSQL a
+// varchar/text column that is indexed or unique (its "_like" index).
+func (t Traits) Indexed() bool {
+	return t.DBIndex && !t.Unique || textClasses[t.Class] && (t.DBIndex || t.Unique)
+}
+
+// ForeignKey reports a field with a foreign key constraint.
+func (t Traits) ForeignKey() bool { return t.Relation && !t.ManyToMany && t.Constraint }

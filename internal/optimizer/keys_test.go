@@ -53,7 +53,7 @@ func TestManyOperationsOnOneModelIsLinear(t *testing.T) {
 		for i := range n {
 			fmt.Fprintf(&b, "    migrations.AddField(model_name=\"item\", name=\"f%d\", field=models.IntegerField(default=0)),\n", i)
 			if i%10 == 9 {
-				fmt.Fprintf(&b, "    migrations.AlterField(model_name=\"item\", name=\"f%d\", field=models.IntegerField(default=1)),\n", i-5)
+				fmt.Fprintf(&b, "    migrations.AlterField(model_name=\"item\", name=\"f%d\", field=models.IntegerField(default=0, help_text=\"changed\")),\n", i-5)
 			}
 		}
 		b.WriteString("]")

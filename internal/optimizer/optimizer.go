@@ -23,7 +23,8 @@ import (
 )
 
 // Deviation names a case where this optimizer deliberately differs from
-// Django's because Django's result would be invalid.
+// Django's because Django's result would be invalid (or, for
+// DefaultForExistingRows, fill existing rows differently).
 type Deviation string
 
 const (
@@ -42,6 +43,13 @@ const (
 	// model's relations to itself under the old name ("app.old"), which
 	// then cannot be resolved; ours points them at the new name.
 	SelfReferenceRename Deviation = "relation of a renamed model to itself follows the rename"
+	// DefaultForExistingRows: Django merges AddField and a later
+	// AlterField of the field into one AddField with the AlterField's
+	// field, so rows that exist when it runs get the AlterField's
+	// default instead of the AddField's. Where the two defaults differ,
+	// ours keeps both (a CreateModel, whose table is empty, still absorbs
+	// them). The state is the same either way; the data is not.
+	DefaultForExistingRows Deviation = "AddField and AlterField with different defaults kept apart: rows that exist get the AddField's default"
 	// Unoptimized: neither Django's rules nor ours gave a list that
 	// replays; the operations are kept as they are.
 	Unoptimized Deviation = "no valid optimization found; operations kept as they are"
@@ -216,7 +224,7 @@ func (o *optimizer) run(ops []m.Operation) Result {
 	}
 	ops = p.ops
 	r.Operations = ops
-	for _, d := range []Deviation{LeftThroughRename, RightThroughRename, SelfReferenceRename} {
+	for _, d := range []Deviation{LeftThroughRename, RightThroughRename, SelfReferenceRename, DefaultForExistingRows} {
 		if o.deviations[d] {
 			r.Deviations = append(r.Deviations, d)
 		}

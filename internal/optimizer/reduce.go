@@ -76,7 +76,19 @@ func (o *optimizer) reduce(a, b m.Operation) verdict {
 		if fb, ok := fieldOp(b); ok && sameField(x.Model, x.Field, fb) {
 			switch y := b.(type) {
 			case *m.AlterField:
-				return replaced(&m.AddField{Op: synth("AddField"), Model: x.Model, Field: y.Field, Value: y.Op.Value(y.Value), PreserveDefault: o.keep(x.Op, x.PreserveDefault)})
+				if !o.django52 && m.DefaultText(x.Op.Value(x.Value)) != m.DefaultText(y.Op.Value(y.Value)) {
+					// The AddField's default is what rows that exist
+					// when it runs get (netbox's users.0014 marks
+					// existing tokens version=1, then makes 2 the
+					// default); the merged AddField would give them the
+					// AlterField's. Only a CreateModel, whose table is
+					// empty, may absorb both.
+					o.deviations[DefaultForExistingRows] = true
+					return verdict{}
+				}
+				// The merged operation adds the AlterField's field: its
+				// preserve_default is the one that decides the state.
+				return replaced(&m.AddField{Op: synth("AddField"), Model: x.Model, Field: y.Field, Value: y.Op.Value(y.Value), PreserveDefault: o.keep(y.Op, y.PreserveDefault)})
 			case *m.RemoveField:
 				return replaced()
 			case *m.RenameField:

@@ -168,7 +168,13 @@ func Build(l *project.Loaded, g *graph.Graph, opts Options) *Plan {
 		if len(p.plan.Problems) > 0 {
 			return p.plan
 		}
-		cut, problem := p.replay(squashes)
+		cut, cuts, problem := p.replay(squashes)
+		if problem == nil && len(cuts) > 0 && attempt < 20 {
+			for _, c := range cuts {
+				p.cutBefore[c.key] = c.reason
+			}
+			continue
+		}
 		if problem == nil {
 			p.plan.Squashes = squashes
 			break
@@ -479,6 +485,7 @@ func (p *planner) squashes(chunks []*chunk) []*Squash {
 				s.Operations = append(s.Operations, op)
 			}
 		}
+		s.Dependencies = p.withoutImplied(s.App, s.Dependencies)
 		s.Before = len(s.Operations)
 		first := c.migs[0]
 		appFirst := p.isAppFirst(first)
@@ -487,6 +494,48 @@ func (p *planner) squashes(chunks []*chunk) []*Squash {
 		out = append(out, s)
 	}
 	p.checkNames(out)
+	return out
+}
+
+// withoutImplied drops the dependencies another one of the list implies:
+// one on an app's __first__ beside one on a migration of that app (Django's
+// own squash of auth keeps ("contenttypes", "__first__") next to
+// ("contenttypes", "0002_remove_content_type_name")), and one on a project
+// migration that another dependency's migration depends on. Swappable
+// dependencies stay as written.
+func (p *planner) withoutImplied(app string, deps []m.Dependency) []m.Dependency {
+	named := map[string]bool{}
+	for _, d := range deps {
+		if d.Setting == "" && d.Name != m.First && d.Name != m.Latest {
+			named[d.App] = true
+		}
+	}
+	implied := func(i int) bool {
+		d := deps[i]
+		if d.Setting != "" || d.App == app {
+			return false
+		}
+		if d.Name == m.First {
+			return named[d.App]
+		}
+		for j, o := range deps {
+			if j == i || o.Setting != "" || o.App != d.App || o.Key == d.Key || p.g.Node(o.Key) == nil {
+				continue
+			}
+			for _, k := range p.g.ForwardsPlan(o.Key) {
+				if k == d.Key {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	var out []m.Dependency
+	for i, d := range deps {
+		if !implied(i) {
+			out = append(out, d)
+		}
+	}
 	return out
 }
 
@@ -556,7 +605,8 @@ type cut struct {
 // empty state, optimizing each squash at its point, and compares the end
 // state with the original history's. On failure it may name a cut that
 // would fix it.
-func (p *planner) replay(squashes []*Squash) (*cut, *diag.Diagnostic) {
+func (p *planner) replay(squashes []*Squash) (*cut, []cut, *diag.Diagnostic) {
+	var cuts []cut // where deferred SQL would differ from the history's
 	bySquash := map[m.Key]*Squash{}
 	var migs []*m.Migration
 	migs = append(migs, p.l.Migrations...)
@@ -578,7 +628,7 @@ func (p *planner) replay(squashes []*Squash) (*cut, *diag.Diagnostic) {
 	// squash neither touches nor depends on: the caller gates the rest),
 	// not the squash's doing.
 	for _, d := range ng.NewErrors(p.g) {
-		return nil, failure(d.File, d.Offset, "this is a bug in djsquash; please report it", "the squashed graph is invalid: %s", d.Message)
+		return nil, nil, failure(d.File, d.Offset, "this is a bug in djsquash; please report it", "the squashed graph is invalid: %s", d.Message)
 	}
 	got := state.New(p.settings)
 	for _, k := range ng.Plan() {
@@ -598,34 +648,51 @@ func (p *planner) replay(squashes []*Squash) (*cut, *diag.Diagnostic) {
 			s.Operations = ops
 			s.rendered = p.render(s)
 		}
+		var deferred *deferredSQL
+		if s != nil {
+			deferred = &deferredSQL{app: s.App}
+		}
 		for _, op := range ops {
 			if s == nil && p.skip[op] {
 				continue
+			}
+			if deferred != nil {
+				if in := deferred.before(got, op); in != nil {
+					if c := p.deferredCut(s, in); c != nil {
+						// The replay goes on: every squash's first such
+						// cut is found in one pass.
+						cuts = append(cuts, *c)
+						deferred = nil
+					}
+				}
 			}
 			err := p.usesMissing(got, op)
 			if err == nil {
 				err = got.Apply(k.App, op)
 			}
+			if err == nil && deferred != nil {
+				deferred.after(got, op)
+			}
 			if err != nil {
 				if c := p.cutFor(s, k, err); c != nil {
-					return c, failure("", -1, "", "%v", err)
+					return c, nil, failure("", -1, "", "%v", err)
 				}
 				if c := p.latent(err); c != nil {
-					return c, failure("", -1, "", "%v", err)
+					return c, nil, failure("", -1, "", "%v", err)
 				}
 				file, off := n.Migration.File, op.Pos()
 				if s != nil {
 					file, off = "", -1
 				}
-				return nil, failure(file, off, "squash a shorter range (END before this point), or report this as a bug",
+				return nil, nil, failure(file, off, "squash a shorter range (END before this point), or report this as a bug",
 					"in the squashed graph, %s: %v", k, err)
 			}
 		}
 	}
 	if d := p.wantSnap().Diff(got); d != "" {
-		return nil, failure("", -1, "this is a bug in djsquash; nothing was written", "the squashed history does not end in the original state:\n%s", d)
+		return nil, nil, failure("", -1, "this is a bug in djsquash; nothing was written", "the squashed history does not end in the original state:\n%s", d)
 	}
-	return nil, nil
+	return nil, cuts, nil
 }
 
 // modelUses are the models one RunPython operation looks up, and the

@@ -79,3 +79,41 @@ func TestNameTaken(t *testing.T) {
 		}
 	}
 }
+
+// TestImpliedDependenciesDropped: a squash does not keep a dependency
+// another of its dependencies implies: an app's __first__ beside a
+// migration of that app (as Django's own squash of auth keeps
+// ("contenttypes", "__first__")), or a project migration the other
+// dependency's migration depends on.
+func TestImpliedDependenciesDropped(t *testing.T) {
+	mig := func(deps string) string {
+		return "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n" +
+			"    dependencies = [" + deps + "]\n\n    operations = []\n"
+	}
+	dir := golden.WriteTree(t, map[string]string{
+		"base/__init__.py":                "",
+		"base/migrations/__init__.py":     "",
+		"base/migrations/0001_initial.py": mig(""),
+		"base/migrations/0002_more.py":    mig(`("base", "0001_initial")`),
+		"shop/__init__.py":                "",
+		"shop/migrations/__init__.py":     "",
+		"shop/migrations/0001_initial.py": mig(`("contenttypes", "__first__"), ("base", "0001_initial")`),
+		"shop/migrations/0002_more.py":    mig(`("shop", "0001_initial"), ("contenttypes", "0002_remove_content_type_name"), ("base", "0002_more")`),
+	})
+	l, err := project.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := graph.Build(l.Migrations, graph.Options{Apps: l.AppLabels()})
+	plan := Build(l, g, Options{Ranges: []Range{{App: "shop"}}})
+	if len(plan.Problems) > 0 || len(plan.Squashes) != 1 {
+		t.Fatalf("problems %+v, squashes %d", plan.Problems, len(plan.Squashes))
+	}
+	var got []string
+	for _, d := range plan.Squashes[0].Dependencies {
+		got = append(got, d.Key.String())
+	}
+	if want := "contenttypes.0002_remove_content_type_name base.0002_more"; strings.Join(got, " ") != want {
+		t.Errorf("dependencies %q, want %q", got, want)
+	}
+}

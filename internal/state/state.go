@@ -46,10 +46,10 @@ type Model struct {
 	Defs map[string]python.Expr
 }
 
-// tableless reports an unmanaged or proxy model: Django's state lets a
+// Tableless reports an unmanaged or proxy model: Django's state lets a
 // later CreateModel replace it (ProjectState.add_model overwrites), and
 // there is no table to collide with.
-func (m *Model) tableless() bool {
+func (m *Model) Tableless() bool {
 	for _, opt := range []string{"managed", "proxy"} {
 		if c, ok := python.Unwrap(m.Options[opt]).(*python.Constant); ok {
 			if opt == "managed" && c.Kind == python.False || opt == "proxy" && c.Kind == python.True {
@@ -161,7 +161,7 @@ func (p *Project) Apply(app string, op migration.Operation) error {
 	switch o := op.(type) {
 	case *migration.CreateModel:
 		k := key(app, o.Model)
-		if old := p.Models[k]; old != nil && !old.tableless() {
+		if old := p.Models[k]; old != nil && !old.Tableless() {
 			return fmt.Errorf("model %s already exists", k)
 		}
 		m := &Model{App: app, Name: o.Model, Options: map[string]python.Expr{}, Defs: map[string]python.Expr{},

@@ -126,7 +126,10 @@ func Write(f *File, opts Options) (*Result, error) {
 	}
 	if len(f.Dependencies) > 0 {
 		for _, d := range f.Dependencies {
-			if d.Setting != "" {
+			switch {
+			case d.SettingImport != "":
+				c.imports[d.SettingImport] = true
+			case d.Setting != "" && !strings.Contains(d.Setting, "."):
 				c.imports["from django.conf import settings"] = true
 			}
 		}
@@ -205,9 +208,13 @@ func dependencies(deps []m.Dependency, style Style) string {
 	seen := map[string]bool{}
 	for _, d := range deps {
 		var line string
-		if d.Setting != "" {
+		switch {
+		case strings.Contains(d.Setting, "."):
+			// An app's settings object, written back as it was.
+			line = fmt.Sprintf("migrations.swappable_dependency(%s),", d.Setting)
+		case d.Setting != "":
 			line = fmt.Sprintf("migrations.swappable_dependency(settings.%s),", d.Setting)
-		} else {
+		default:
 			// Django sorts its repr ('app', 'name'); the order is the
 			// same with black's double quotes.
 			line = fmt.Sprintf("(%s, %s),", python.Quote(d.App), python.Quote(d.Name))
