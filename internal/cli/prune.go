@@ -16,6 +16,7 @@ import (
 type pruneFlags struct {
 	dryRun, yes, force bool
 	db                 dbFlags
+	verify             verifyFlags
 }
 
 func newPruneCmd(e *env) *cobra.Command {
@@ -44,6 +45,7 @@ deletes the rows of the removed migrations; they are harmless if kept.`,
 		},
 	}
 	fl := cmd.Flags()
+	f.verify.add(cmd, true)
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print what would be deleted and the diff of every edited file, change nothing")
 	fl.BoolVar(&f.yes, "yes", false, "do not ask before changing files")
 	fl.BoolVar(&f.force, "force", false, "do not check the databases (every environment must have applied the squashes)")
@@ -148,6 +150,9 @@ func (e *env) prune(ctx context.Context, args []string, f *pruneFlags) error {
 	// The changes are ordered so that Django loads the project after each
 	// one, and applied with a journal: a kill or a failure at any point is
 	// finished, or undone, by the next djsquash command.
+	if err := f.verify.before(ctx, e, l.Root, l.Config.Python, &plan.Changes); err != nil {
+		return err
+	}
 	_, edited, deleted := plan.Changes.Counts()
 	written, err := e.showOrApply(ctx, l.Root, &plan.Changes, rep, f.dryRun, f.yes,
 		fmt.Sprintf("Delete %s and edit %s?", plural(deleted, "file", "files"), plural(edited, "file", "files")), "prune")

@@ -52,7 +52,15 @@ func TestReadmeRecipes(t *testing.T) {
 				return outs
 			}
 			migrate()
-			env := append(os.Environ(), "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"))
+			// An activated virtualenv with Django 5.2, as the user has
+			// one: --verify finds its interpreter through $VIRTUAL_ENV.
+			dj := djangotest.RequireDjango(t, "5.2")
+			venv := t.TempDir()
+			os.MkdirAll(filepath.Join(venv, "bin"), 0o755)
+			if err := os.Symlink(dj.Python, filepath.Join(venv, "bin", "python")); err != nil {
+				t.Fatal(err)
+			}
+			env := append(os.Environ(), "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"), "VIRTUAL_ENV="+venv, "PYTHONPATH="+dj.PythonPath)
 			for name, path := range dbs {
 				env = append(env, name+"=sqlite:///"+path)
 			}
@@ -69,6 +77,9 @@ func TestReadmeRecipes(t *testing.T) {
 				out, err := cmd.CombinedOutput()
 				if err != nil {
 					t.Fatalf("%s: %v\n%s", line, err, out)
+				}
+				if strings.Contains(line, "--verify") && !strings.Contains(string(out), "verify: OK") {
+					t.Errorf("%s did not verify:\n%s", line, out)
 				}
 				ran++
 			}

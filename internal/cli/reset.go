@@ -19,6 +19,7 @@ type resetFlags struct {
 	dryRun, yes, force, keepOld, keepData, noHeader bool
 	django                                          int
 	db                                              dbFlags
+	verify                                          verifyFlags
 }
 
 func newResetCmd(e *env) *cobra.Command {
@@ -52,6 +53,7 @@ database catches up through them; djsquash prune removes them later.`,
 		},
 	}
 	fl := cmd.Flags()
+	f.verify.add(cmd, true)
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print the files that would be written and deleted, change nothing")
 	fl.BoolVar(&f.yes, "yes", false, "do not ask before changing files")
 	fl.BoolVar(&f.force, "force", false, "do not check the databases (every environment must have applied the old history)")
@@ -163,6 +165,9 @@ func (e *env) reset(ctx context.Context, args []string, f *resetFlags) error {
 	}
 	if !e.g.json {
 		printResetSummary(e, rep, f)
+	}
+	if err := f.verify.before(ctx, e, l.Root, l.Config.Python, &plan.Changes); err != nil {
+		return err
 	}
 	created, edited, deleted := plan.Changes.Counts()
 	written, err := e.showOrApply(ctx, l.Root, &plan.Changes, rep, f.dryRun, f.yes,

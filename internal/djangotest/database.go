@@ -144,6 +144,26 @@ func (db *Database) QueryInt(t testing.TB, query string) int64 {
 	return n
 }
 
+// DatabaseExists reports whether the server db lives on has a database
+// called name.
+func (db *Database) DatabaseExists(t testing.TB, name string) bool {
+	t.Helper()
+	conn, err := db.openServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	q := "SELECT COUNT(*) FROM pg_database WHERE datname = $1"
+	if db.Engine == MySQL {
+		q = "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = ?"
+	}
+	var n int
+	if err := conn.QueryRow(q, name).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return n > 0
+}
+
 func (db *Database) pgDSN(name string) string {
 	cfg := url.URL{Scheme: "postgres", Host: db.Host, Path: "/" + name}
 	if db.Port != "" {

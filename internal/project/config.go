@@ -30,6 +30,9 @@ type Config struct {
 	// Settings gives values of swappable settings (AUTH_USER_MODEL and
 	// friends) when they cannot be read from the settings module.
 	Settings map[string]string `toml:"settings"`
+	// Python is the interpreter verify runs the project with (a path
+	// relative to the project, or a command on PATH).
+	Python string `toml:"python"`
 }
 
 // LoadConfig reads [tool.djsquash] from dir/pyproject.toml. A missing file

@@ -166,27 +166,11 @@ func (l *Loaded) readInstalled() *Installed {
 var settingsModuleRE = regexp.MustCompile(`DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']`)
 
 // settingsChain is the settings module Django would use (from
-// $DJANGO_SETTINGS_MODULE, else manage.py, wsgi.py or asgi.py) and the
+// $DJANGO_SETTINGS_MODULE, else manage.py) and the
 // project modules it star-imports, bases first; main is set when it was
 // found. Otherwise every settings-looking file, main unset.
 func (l *Loaded) settingsChain() (files []string, main bool) {
-	module := os.Getenv("DJANGO_SETTINGS_MODULE")
-	if module == "" {
-		for _, f := range []string{"manage.py"} {
-			if src, err := readFile(filepath.Join(l.Root, f)); err == nil {
-				if m := settingsModuleRE.FindSubmatch(src); m != nil {
-					module = string(m[1])
-				}
-			}
-		}
-	}
-	if module == "" {
-		for _, f := range l.SettingsFiles {
-			if b := filepath.Base(f); b == "wsgi.py" || b == "asgi.py" {
-				continue
-			}
-		}
-	}
+	module := SettingsModule(l.Root)
 	path := l.modulePath(module)
 	if path == "" {
 		return l.SettingsFiles, false
@@ -228,6 +212,21 @@ func (l *Loaded) settingsChain() (files []string, main bool) {
 	}
 	visit(path, module)
 	return files, true
+}
+
+// SettingsModule is the project's settings module, as manage.py would
+// pick it: $DJANGO_SETTINGS_MODULE, else the default manage.py sets; ""
+// when neither says.
+func SettingsModule(root string) string {
+	if module := os.Getenv("DJANGO_SETTINGS_MODULE"); module != "" {
+		return module
+	}
+	if src, err := readFile(filepath.Join(root, "manage.py")); err == nil {
+		if m := settingsModuleRE.FindSubmatch(src); m != nil {
+			return string(m[1])
+		}
+	}
+	return ""
 }
 
 // modulePath is the file of a dotted module inside the project, or "".

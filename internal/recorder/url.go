@@ -11,6 +11,7 @@ package recorder
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -44,6 +45,8 @@ type Target struct {
 	Schema   string // PostgreSQL schema holding django_migrations ("" = search_path)
 }
 
+var errNoDatabase = errors.New("database URL names no database")
+
 // schemes maps URL schemes to engines, as dj-database-url names them.
 var schemes = map[string]Engine{
 	"sqlite": SQLite, "spatialite": SQLite,
@@ -54,7 +57,13 @@ var schemes = map[string]Engine{
 // ParseTarget parses "[NAME=]URL", where URL may be "env:VAR". Relative
 // SQLite paths are resolved against base (the project directory). Errors
 // never contain the password.
-func ParseTarget(spec, base string) (*Target, error) {
+func ParseTarget(spec, base string) (*Target, error) { return parseTarget(spec, base, false) }
+
+// ParseServer parses a server URL, whose database part may be empty (a
+// server to make scratch databases on).
+func ParseServer(spec, base string) (*Target, error) { return parseTarget(spec, base, true) }
+
+func parseTarget(spec, base string, server bool) (*Target, error) {
 	name, named := "default", false
 	if i := strings.Index(spec, "="); i > 0 && !strings.Contains(spec[:i], ":") && !strings.Contains(spec[:i], "/") {
 		name, spec, named = spec[:i], spec[i+1:], true
@@ -68,6 +77,9 @@ func ParseTarget(spec, base string) (*Target, error) {
 		raw = val
 	}
 	t, err := parseURL(raw, base)
+	if server && errors.Is(err, errNoDatabase) {
+		err = nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("database %s: %s", name, scrubURLError(err.Error(), raw))
 	}
@@ -149,9 +161,6 @@ func parseURL(raw, base string) (*Target, error) {
 	}
 	t := &Target{Engine: engine, Host: u.Hostname(), Port: u.Port(), Params: u.Query(), User: user, password: password}
 	t.Database = strings.TrimPrefix(u.Path, "/")
-	if t.Database == "" {
-		return nil, fmt.Errorf("database URL names no database: %s", redactRaw(raw))
-	}
 	if t.Host == "" {
 		t.Host = "localhost"
 	}
@@ -162,6 +171,9 @@ func parseURL(raw, base string) (*Target, error) {
 		if s := t.Params.Get("currentSchema"); s != "" {
 			t.Schema = s
 		}
+	}
+	if t.Database == "" {
+		return t, fmt.Errorf("%w: %s", errNoDatabase, redactRaw(raw))
 	}
 	return t, nil
 }
