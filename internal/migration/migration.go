@@ -47,11 +47,12 @@ type Dependency struct {
 	// migrations.swappable_dependency(settings.X); Key then holds the
 	// resolved (app_label, "__first__").
 	Setting string
-	// SettingImport is the import statement of an app's settings object
-	// when Setting is "obj.X" (swappable_dependency(obj.X)).
-	SettingImport string
-	Pos           int // byte span of the entry in the file
-	End           int
+	// SettingExpr is the argument obj.X, tied to its file, when Setting
+	// names an app's settings object (swappable_dependency(obj.X)): the
+	// writer imports obj as that file binds it.
+	SettingExpr python.Expr
+	Pos         int // byte span of the entry in the file
+	End         int
 }
 
 // Migration is one migration file.

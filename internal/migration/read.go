@@ -194,8 +194,7 @@ func (r *reader) key(e python.Expr, attr string, swappable bool) (Dependency, bo
 				// oauth2_settings.REFRESH_TOKEN_MODEL): named as written,
 				// and imported as the file imports it.
 				written, key = setting, `"`+setting+`"`
-				obj, _, _ := strings.Cut(setting, ".")
-				d.SettingImport = importOf(r.m.Source, obj)
+				d.SettingExpr = python.InSource(r.m.Source, x.Args[0])
 			}
 			value, known := r.settings(setting)
 			if !known {
@@ -255,40 +254,6 @@ func settingName(e python.Expr) (string, bool) {
 		return a.Attr, v.Attr == "settings"
 	}
 	return "", false
-}
-
-// importOf is the module-level import statement that binds name in f,
-// written in one canonical form; "" when none does.
-func importOf(f *python.File, name string) string {
-	if f == nil {
-		return ""
-	}
-	for _, s := range f.Body {
-		switch s := s.(type) {
-		case *python.Import:
-			for _, a := range s.Names {
-				if a.AsName == name {
-					return "import " + a.Name + " as " + name
-				}
-				if head, _, _ := strings.Cut(a.Name, "."); a.AsName == "" && head == name {
-					return "import " + a.Name
-				}
-			}
-		case *python.ImportFrom:
-			if s.Level > 0 {
-				continue
-			}
-			for _, a := range s.Names {
-				if a.AsName == name {
-					return "from " + s.Module + " import " + a.Name + " as " + name
-				}
-				if a.AsName == "" && a.Name == name {
-					return "from " + s.Module + " import " + name
-				}
-			}
-		}
-	}
-	return ""
 }
 
 // namedLists finds the names bound exactly once, at module level or in the

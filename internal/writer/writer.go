@@ -118,21 +118,19 @@ func Write(f *File, opts Options) (*Result, error) {
 		exprs[i] = OperationExpr(op)
 		c.expr(exprs[i])
 	}
+	for _, d := range f.Dependencies {
+		switch {
+		case d.SettingExpr != nil:
+			c.expr(d.SettingExpr) // an app's settings object: imported as its file binds it
+		case d.Setting != "":
+			c.imports["from django.conf import settings"] = true
+		}
+	}
 	c.assignNames()
 
 	var b strings.Builder
 	if opts.Header != "" {
 		b.WriteString("# " + opts.Header + "\n\n")
-	}
-	if len(f.Dependencies) > 0 {
-		for _, d := range f.Dependencies {
-			switch {
-			case d.SettingImport != "":
-				c.imports[d.SettingImport] = true
-			case d.Setting != "" && !strings.Contains(d.Setting, "."):
-				c.imports["from django.conf import settings"] = true
-			}
-		}
 	}
 	for _, line := range sortImports(c.imports, opts.Style) {
 		b.WriteString(line + "\n")

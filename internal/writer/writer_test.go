@@ -171,3 +171,43 @@ func TestOperationsInParts(t *testing.T) {
 		}
 	}
 }
+
+// TestAppSettingsDependencyImported: swappable_dependency through an app's
+// own settings object imports that object as the source file binds it,
+// a relative import made absolute, even when no operation uses it.
+func TestAppSettingsDependencyImported(t *testing.T) {
+	src := []byte(`from django.db import migrations, models
+
+from ..conf import shop_settings as conf
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        migrations.swappable_dependency(conf.TOKEN_MODEL),
+    ]
+
+    operations = [
+        migrations.CreateModel(name="Item", fields=[("id", models.AutoField(primary_key=True))]),
+    ]
+`)
+	settings := func(name string) (string, bool) {
+		if name == "conf.TOKEN_MODEL" {
+			return "tokens.Token", true
+		}
+		return m.DefaultSettings(name)
+	}
+	mig, diags := m.Read(m.Key{App: "shop", Name: "0002_item"}, "shop/migrations/0002_item.py", src, settings)
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	res, err := Write(&File{Atomic: true, Dependencies: mig.Dependencies, Operations: mig.Operations,
+		Sources: []Source{{File: mig.Source, Module: "shop.migrations.0002_item"}}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"from shop.conf import shop_settings as conf\n", "migrations.swappable_dependency(conf.TOKEN_MODEL),"} {
+		if !strings.Contains(string(res.Src), want) {
+			t.Errorf("written file lacks %q:\n%s", want, res.Src)
+		}
+	}
+}
