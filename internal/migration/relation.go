@@ -43,8 +43,7 @@ func ReadField(e python.Expr, settings Settings) FieldInfo {
 		return FieldInfo{Unknown: true}
 	}
 	var fi FieldInfo
-	callee := calleeName(python.Unwrap(call.Func))
-	class := callee[strings.LastIndex(callee, ".")+1:]
+	class := CallClass(call)
 	str := func(e python.Expr) string {
 		switch v := python.Unwrap(e).(type) {
 		case *python.Constant:
@@ -379,6 +378,13 @@ func LiteralStrings(elts []python.Expr) ([]string, bool) {
 	return out, true
 }
 
+// CallClass is the last part of a call's dotted callee: "ForeignKey" for
+// models.ForeignKey(...), "UniqueConstraint" for models.UniqueConstraint(...).
+func CallClass(call *python.Call) string {
+	callee := calleeName(python.Unwrap(call.Func))
+	return callee[strings.LastIndex(callee, ".")+1:]
+}
+
 // Traits are what a field's call says about the schema objects Django's
 // schema editor creates for it besides its column: an index (and on
 // PostgreSQL a second "_like" index for varchar and text columns), a
@@ -405,8 +411,7 @@ func ReadTraits(e python.Expr) Traits {
 	if !ok {
 		return Traits{Unknown: true}
 	}
-	callee := calleeName(python.Unwrap(call.Func))
-	t := Traits{Class: callee[strings.LastIndex(callee, ".")+1:], Constraint: true}
+	t := Traits{Class: CallClass(call), Constraint: true}
 	switch t.Class {
 	case "ForeignKey":
 		t.Relation, t.DBIndex = true, true

@@ -238,7 +238,7 @@ func (l *Loaded) preferInstalled() {
 		byLabel[a.Label] = append(byLabel[a.Label], a)
 	}
 	drop := map[*App]bool{}
-	for _, label := range sortedLabels(byLabel) {
+	for _, label := range slices.Sorted(maps.Keys(byLabel)) {
 		as := byLabel[label]
 		if len(as) < 2 {
 			continue
@@ -306,15 +306,6 @@ func underTests(root, dir string) bool {
 		}
 	}
 	return false
-}
-
-func sortedLabels(m map[string][]*App) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // Setting looks up a swappable setting (a migration.Settings).

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -83,12 +84,12 @@ func compareTable(w, g *Table, wantName, gotName string) []string {
 		return m
 	}
 	wf, gf := facts(w), facts(g)
-	for _, f := range sortedKeys(wf) {
+	for _, f := range slices.Sorted(maps.Keys(wf)) {
 		if !gf[f] {
 			say("%s only in %s", f, wantName)
 		}
 	}
-	for _, f := range sortedKeys(gf) {
+	for _, f := range slices.Sorted(maps.Keys(gf)) {
 		if !wf[f] {
 			say("%s only in %s", f, gotName)
 		}
@@ -114,13 +115,4 @@ func describeColumn(c Column) string {
 		s += " DEFAULT " + c.Default
 	}
 	return s
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }

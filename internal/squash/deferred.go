@@ -260,7 +260,7 @@ func deferredConstraint(e python.Expr) bool {
 	if !ok {
 		return false
 	}
-	if callee(c) != "UniqueConstraint" {
+	if m.CallClass(c) != "UniqueConstraint" {
 		return false
 	}
 	if len(c.Args) > 0 {
@@ -278,24 +278,11 @@ func deferredConstraint(e python.Expr) bool {
 // fieldExpr is a field's expression in the state, or nil.
 func fieldExpr(st *state.Project, app, model, name string) python.Expr {
 	if mod := st.Models[state.ModelKey{App: app, Model: model}]; mod != nil {
-		for _, f := range mod.Fields {
-			if f.Name == name {
-				return f.Value
-			}
+		if f := mod.Field(name); f != nil {
+			return f.Value
 		}
 	}
 	return nil
-}
-
-// callee is a call's dotted name's last part.
-func callee(c *python.Call) string {
-	switch f := python.Unwrap(c.Func).(type) {
-	case *python.Name:
-		return f.ID
-	case *python.Attribute:
-		return f.Attr
-	}
-	return ""
 }
 
 // deferredCut turns an interaction into a split before the migration the

@@ -60,6 +60,12 @@ func (m *Model) Tableless() bool {
 	return false
 }
 
+// Field is the model's field called name, or nil.
+func (m *Model) Field(name string) *Field {
+	_, f := m.field(name)
+	return f
+}
+
 func (m *Model) field(name string) (int, *Field) {
 	for i, f := range m.Fields {
 		if f.Name == name {
