@@ -40,6 +40,13 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	g      globals
+	h      hooks
+}
+
+// hooks are the points tests stop a command at; commands leave them nil.
+type hooks struct {
+	// locked runs while record or restore holds a database's lock.
+	locked func(database string)
 }
 
 // exitError carries an exit code through cobra's error return.
@@ -63,8 +70,12 @@ func usageErr(format string, args ...any) error {
 // Main runs djsquash with args (without the program name) and returns the
 // process exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return mainWith(args, stdin, stdout, stderr, hooks{})
+}
+
+func mainWith(args []string, stdin io.Reader, stdout, stderr io.Writer, h hooks) int {
 	stdout, stderr = safeWriter{stdout}, safeWriter{stderr}
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, h: h}
 	root := newRoot(e)
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -126,7 +137,7 @@ It reads migration files as Python source and never imports your project.`,
 	f.BoolVar(&e.g.noColor, "no-color", false, "disable colored output")
 	f.CountVarP(&e.g.verbose, "verbose", "v", "more output (repeatable)")
 
-	root.AddCommand(newVersionCmd(e), newShowCmd(e), newGraphCmd(e), newCheckCmd(e), newStatusCmd(e), newOptimizeCmd(e), newSquashCmd(e), newPruneCmd(e), newResetCmd(e), newVerifyCmd(e))
+	root.AddCommand(newVersionCmd(e), newShowCmd(e), newGraphCmd(e), newCheckCmd(e), newStatusCmd(e), newOptimizeCmd(e), newSquashCmd(e), newPruneCmd(e), newResetCmd(e), newVerifyCmd(e), newRecordCmd(e), newRestoreCmd(e))
 	return root
 }
 

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"sort"
 	"strings"
@@ -21,6 +20,8 @@ type dbFlags struct {
 	schema  string   // --schema NAME (PostgreSQL)
 	schemas string   // --schemas LIKE-pattern (PostgreSQL, multi-tenant)
 	workers int
+	// schemaCheck (status --schema-check) compares each schema too.
+	schemaCheck bool
 }
 
 // targets resolves the databases to read: --database flags, else the
@@ -90,36 +91,7 @@ type recorded struct {
 // readAll reads every target (every matching schema with --schemas) with a
 // bounded pool, reporting progress through tick. Results keep input order.
 func (f *dbFlags) readAll(ctx context.Context, targets []*recorder.Target, tick func(done, total int)) []recorded {
-	type job struct {
-		t      *recorder.Target
-		schema string
-		name   string
-	}
-	var jobs []job
-	var early []recorded
-	for _, t := range targets {
-		if f.schemas == "" {
-			jobs = append(jobs, job{t, "", t.Name})
-			continue
-		}
-		s, err := recorder.Open(t, recorder.Timeouts{})
-		if err != nil {
-			early = append(early, recorded{name: t.Name, err: err})
-			continue
-		}
-		names, err := s.Schemas(ctx, f.schemas)
-		s.Close()
-		if err != nil {
-			early = append(early, recorded{name: t.Name, err: err})
-			continue
-		}
-		if len(names) == 0 {
-			early = append(early, recorded{name: t.Name, err: fmt.Errorf("%s: no schema matching %q holds a django_migrations table", t, f.schemas)})
-		}
-		for _, n := range names {
-			jobs = append(jobs, job{t, n, t.Name + "/" + n})
-		}
-	}
+	jobs, early := f.jobs(ctx, targets)
 	out := make([]recorded, len(jobs))
 	workers := f.workers
 	if workers < 1 {

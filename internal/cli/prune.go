@@ -37,7 +37,8 @@ First it reads django_migrations in every database given (--database, the
 [tool.djsquash.databases] environments, or DATABASE_URL), as status does, and
 refuses unless each of them applied every squash to prune; --force skips that
 check. The edited files keep every other byte; the result is replayed before
-anything is written. Afterwards, manage.py migrate APP --prune (Django 4.1+)
+anything is written. Afterwards, djsquash record --prune (every app and
+database at once, backed up) or manage.py migrate APP --prune (Django 4.1+)
 deletes the rows of the removed migrations; they are harmless if kept.`,
 		Args: cobra.MaximumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -175,7 +176,7 @@ func (e *env) prune(ctx context.Context, args []string, f *pruneFlags) error {
 			apps = append(apps, p.Key.App)
 		}
 	}
-	fmt.Fprintf(e.stdout, "To delete the rows of the removed migrations (harmless if kept), run on each database (Django 4.1+): %s\n",
+	fmt.Fprintf(e.stdout, "To delete the rows of the removed migrations (harmless if kept), once the new code is deployed: djsquash record --prune (every database, backed up), or on each database (Django 4.1+): %s\n",
 		"manage.py migrate "+strings.Join(apps, " --prune; manage.py migrate ")+" --prune")
 	return nil
 }

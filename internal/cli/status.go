@@ -33,6 +33,7 @@ Exit status 1 when a database is behind or inconsistent.`,
 	fl.StringVar(&f.schema, "schema", "", "PostgreSQL schema holding django_migrations")
 	fl.StringVar(&f.schemas, "schemas", "", "read every PostgreSQL schema matching this LIKE `pattern` (multi-tenant)")
 	fl.IntVar(&f.workers, "jobs", 8, "databases/schemas read at once")
+	fl.BoolVar(&f.schemaCheck, "schema-check", false, "also compare each database's schema with what its applied migrations create")
 	return cmd
 }
 
@@ -80,16 +81,26 @@ func runStatus(ctx context.Context, e *env, f *dbFlags, apps []string) error {
 		recs = append(recs, status.Recorded{Name: r.name, Rows: r.rows})
 	}
 	report := status.Compute(status.Input{Migrations: lp.Migrations, Apps: lp.AppLabels(), Only: only}, recs)
+	var checks []schemaCheck
+	drift := false
+	if f.schemaCheck {
+		checks = e.schemaChecks(ctx, lp, only, f, targets)
+		for _, c := range checks {
+			drift = drift || len(c.Drift) > 0 || c.Error != ""
+		}
+	}
 	if e.g.json {
 		if err := writeJSON(e, struct {
 			*status.Report
-			Errors []string `json:"errors"`
-			Notes  []string `json:"notes"`
-		}{report, append([]string{}, failed...), append([]string{}, notes...)}); err != nil {
+			Errors []string      `json:"errors"`
+			Notes  []string      `json:"notes"`
+			Schema []schemaCheck `json:"schema_check,omitempty"`
+		}{report, append([]string{}, failed...), append([]string{}, notes...), checks}); err != nil {
 			return err
 		}
 	} else {
 		printStatus(e.stdout, report, e.g.verbose > 0)
+		printSchemaChecks(e.stdout, checks, f.schemaCheck)
 		for _, msg := range notes {
 			fmt.Fprintf(e.stderr, "djsquash: note: %s\n", msg)
 		}
@@ -100,7 +111,7 @@ func runStatus(ctx context.Context, e *env, f *dbFlags, apps []string) error {
 	switch {
 	case len(failed) > 0 && len(recs) == 0:
 		return &exitError{code: ExitUsage, err: fmt.Errorf("")}
-	case len(failed) > 0 || report.Problems():
+	case len(failed) > 0 || report.Problems() || drift:
 		return problems("")
 	}
 	return nil

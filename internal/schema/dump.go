@@ -9,16 +9,28 @@ import (
 	"strings"
 )
 
+// Querier runs a query: a *sql.DB, or a *sql.Tx or *sql.Conn, so that a
+// schema can be read inside the transaction that acts on it.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
 // Dump reads the catalog of the database conn is connected to and returns
 // its normalised schema. It only reads.
-func Dump(ctx context.Context, conn *sql.DB, engine Engine) (*Schema, error) {
+func Dump(ctx context.Context, conn Querier, engine Engine) (*Schema, error) {
+	return DumpSchema(ctx, conn, engine, "")
+}
+
+// DumpSchema is Dump of one PostgreSQL schema (a tenant's); "" is the
+// current schema, and other engines have only one.
+func DumpSchema(ctx context.Context, conn Querier, engine Engine, pgSchema string) (*Schema, error) {
 	s := &Schema{Engine: engine}
 	var err error
 	switch engine {
 	case SQLite:
 		err = dumpSQLite(ctx, conn, s)
 	case PostgreSQL:
-		err = dumpPostgres(ctx, conn, s)
+		err = dumpPostgres(ctx, conn, s, pgSchema)
 	case MySQL:
 		err = dumpMySQL(ctx, conn, s)
 	default:
@@ -32,7 +44,7 @@ func Dump(ctx context.Context, conn *sql.DB, engine Engine) (*Schema, error) {
 }
 
 // queryRows runs q and calls scan for each row.
-func queryRows(ctx context.Context, conn *sql.DB, q string, args []any, scan func(*sql.Rows) error) error {
+func queryRows(ctx context.Context, conn Querier, q string, args []any, scan func(*sql.Rows) error) error {
 	rows, err := conn.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("%s: %w", strings.Fields(q)[0], err)
@@ -48,7 +60,7 @@ func queryRows(ctx context.Context, conn *sql.DB, q string, args []any, scan fun
 
 // ---- SQLite -------------------------------------------------------------
 
-func dumpSQLite(ctx context.Context, conn *sql.DB, s *Schema) error {
+func dumpSQLite(ctx context.Context, conn Querier, s *Schema) error {
 	type tbl struct{ name, sql string }
 	var tables []tbl
 	err := queryRows(ctx, conn, `SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`, nil,
@@ -280,7 +292,7 @@ func matchParen(s string, open int) int {
 // ---- PostgreSQL ---------------------------------------------------------
 
 const pgTables = `SELECT c.oid, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY c.relname`
+WHERE n.nspname = COALESCE(NULLIF($1, ''), current_schema()) AND c.relkind IN ('r', 'p') ORDER BY c.relname`
 
 const pgColumns = `SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
   COALESCE(pg_get_expr(d.adbin, d.adrelid), ''), a.attidentity::text
@@ -306,13 +318,13 @@ WHERE i.indrelid = $1 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.coni
 
 var pgIndexPrefix = regexp.MustCompile(`^CREATE (UNIQUE )?INDEX \S+ ON (ONLY )?\S+ `)
 
-func dumpPostgres(ctx context.Context, conn *sql.DB, s *Schema) error {
+func dumpPostgres(ctx context.Context, conn Querier, s *Schema, schema string) error {
 	type tbl struct {
 		oid  uint32
 		name string
 	}
 	var tables []tbl
-	err := queryRows(ctx, conn, pgTables, nil, func(r *sql.Rows) error {
+	err := queryRows(ctx, conn, pgTables, []any{schema}, func(r *sql.Rows) error {
 		var t tbl
 		err := r.Scan(&t.oid, &t.name)
 		tables = append(tables, t)
@@ -347,7 +359,7 @@ func dumpPostgres(ctx context.Context, conn *sql.DB, s *Schema) error {
 			case "p":
 				t.PrimaryKey = splitCols(cols)
 			case "f":
-				t.ForeignKeys = append(t.ForeignKeys, ForeignKey{Columns: splitCols(cols), RefTable: strings.Trim(ref, `"`), RefColumns: splitCols(refCols)})
+				t.ForeignKeys = append(t.ForeignKeys, ForeignKey{Columns: splitCols(cols), RefTable: unqualified(ref, schema), RefColumns: splitCols(refCols)})
 			case "u":
 				t.Uniques = append(t.Uniques, Unique{Name: name, Columns: splitCols(cols)})
 			default: // c (check), x (exclusion): compare their definitions
@@ -377,6 +389,18 @@ func dumpPostgres(ctx context.Context, conn *sql.DB, s *Schema) error {
 	return nil
 }
 
+// unqualified is a regclass's text without the tenant schema it is in
+// (PostgreSQL qualifies names outside the search path) and its quotes.
+func unqualified(ref, schema string) string {
+	if schema != "" {
+		ref = strings.TrimPrefix(ref, quoteIdent(schema)+".")
+		ref = strings.TrimPrefix(ref, schema+".")
+	}
+	return strings.Trim(ref, `"`)
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
 func splitCols(s string) []string {
 	if s == "" {
 		return nil
@@ -386,7 +410,7 @@ func splitCols(s string) []string {
 
 // ---- MariaDB / MySQL ----------------------------------------------------
 
-func dumpMySQL(ctx context.Context, conn *sql.DB, s *Schema) error {
+func dumpMySQL(ctx context.Context, conn Querier, s *Schema) error {
 	tables := map[string]*Table{}
 	var order []string
 	err := queryRows(ctx, conn, `SELECT TABLE_NAME FROM information_schema.TABLES
