@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/djsquash/djsquash/internal/djangotest"
 	"github.com/google/go-cmp/cmp"
@@ -210,6 +211,172 @@ func TestRecordReset(t *testing.T) {
 			}
 			if d := djangotest.Diff(want, withoutBackupTable(p.Schema())); d != "" {
 				t.Errorf("the schema changed:\n%s", d)
+			}
+		})
+	}
+}
+
+// drift breaks a migrated bookshop database four ways: a dropped column,
+// a renamed table, a foreign key to another table, a missing index.
+func drift(t *testing.T, db *djangotest.Database) {
+	t.Helper()
+	switch db.Engine {
+	case djangotest.SQLite:
+		db.Exec(t, "ALTER TABLE catalog_review DROP COLUMN body",
+			"ALTER TABLE orders_shipment RENAME TO orders_shipments",
+			"DROP INDEX catalog_book_title_idx",
+			"PRAGMA writable_schema = ON",
+			`UPDATE sqlite_master SET sql = replace(sql, 'REFERENCES "catalog_book"', 'REFERENCES "catalog_author"') WHERE name = 'catalog_review'`)
+	case djangotest.PostgreSQL:
+		fk := queryStrings(t, db, "SELECT conname FROM pg_constraint WHERE conrelid = 'catalog_review'::regclass AND confrelid = 'catalog_book'::regclass")
+		db.Exec(t, "ALTER TABLE catalog_review DROP COLUMN body",
+			"ALTER TABLE orders_shipment RENAME TO orders_shipments",
+			"DROP INDEX catalog_book_title_idx",
+			`ALTER TABLE catalog_review DROP CONSTRAINT "`+fk[0]+`", ADD CONSTRAINT review_book_fk FOREIGN KEY (book_id) REFERENCES catalog_author (id)`)
+	default:
+		fk := queryStrings(t, db, "SELECT CONSTRAINT_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = 'catalog_review' AND REFERENCED_TABLE_NAME = 'catalog_book'")
+		db.Exec(t, "ALTER TABLE catalog_review DROP COLUMN body",
+			"RENAME TABLE orders_shipment TO orders_shipments",
+			"DROP INDEX catalog_book_title_idx ON catalog_book",
+			"ALTER TABLE catalog_review DROP FOREIGN KEY `"+fk[0]+"`",
+			"ALTER TABLE catalog_review ADD CONSTRAINT review_book_fk FOREIGN KEY (book_id) REFERENCES catalog_author (id)")
+	}
+}
+
+// TestRecordSchemaDrift: each kind of drift refuses record on every
+// engine, with the drift listed and nothing written; status
+// --schema-check reports the same, and passes the database before.
+func TestRecordSchemaDrift(t *testing.T) {
+	example, _ := filepath.Abs("../../examples/bookshop")
+	kinds := []string{
+		"table catalog_review: column body is missing",
+		"table orders_shipment (orders.Shipment) is missing",
+		"table catalog_review: foreign key book_id references catalog_author, the migrations make it reference catalog_book",
+		"table catalog_book: index or constraint catalog_book_title_idx is missing",
+	}
+	for _, engine := range djangotest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			t.Parallel()
+			p := djangotest.NewProject(t, example, "5.2", engine)
+			p.Migrate()
+			db := "prod=" + dbURL(p.DB)
+			if code, out, errOut := run(t, "--project", p.Dir, "reset", "--yes", "--django", "5", "--database", db); code != ExitOK {
+				t.Fatalf("reset: exit %d\n%s%s", code, out, errOut)
+			}
+			code, out, errOut := run(t, "--project", p.Dir, "status", "--schema-check", "--database", db)
+			if code != ExitOK || !strings.Contains(out, "prod: matches the migrations") || strings.Contains(out, "warning:") {
+				t.Errorf("status --schema-check of a database that matches: exit %d\n%s%s", code, out, errOut)
+			}
+			drift(t, p.DB)
+			before := migrationRows(t, p.DB)
+			code, rep, errOut := runRecord(t, "--project", p.Dir, "record", "--yes", "--database", db)
+			if code != ExitProblems || len(rep.Databases) != 1 || !strings.Contains(rep.Databases[0].Error, "schema drift") {
+				t.Fatalf("record of a drifted database: exit %d: %+v\n%s", code, rep, errOut)
+			}
+			for _, k := range kinds {
+				if !contains(rep.Databases[0].Drift, k) {
+					t.Errorf("drift not reported: %s\ngot:\n%s", k, strings.Join(rep.Databases[0].Drift, "\n"))
+				}
+			}
+			if len(rep.Databases[0].Drift) != len(kinds) {
+				t.Errorf("drift reported beyond the four made:\n%s", strings.Join(rep.Databases[0].Drift, "\n"))
+			}
+			if d := cmp.Diff(before, migrationRows(t, p.DB)); d != "" {
+				t.Errorf("a refused record changed django_migrations:\n%s", d)
+			}
+			code, out, _ = run(t, "--project", p.Dir, "status", "--schema-check", "--database", db)
+			if code != ExitProblems {
+				t.Errorf("status --schema-check of a drifted database: exit %d", code)
+			}
+			for _, k := range kinds {
+				if !strings.Contains(out, "drift: "+k) {
+					t.Errorf("status --schema-check does not list %q:\n%s", k, out)
+				}
+			}
+		})
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// waitingForLock reports whether a session of db waits for a lock.
+func waitingForLock(t *testing.T, db *djangotest.Database) bool {
+	t.Helper()
+	q := "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '" + db.Name + "' AND wait_event_type = 'Lock'"
+	if db.Engine == djangotest.MySQL {
+		q = "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = '" + db.Name + "' AND STATE LIKE 'Waiting for table%'"
+	}
+	return db.QueryInt(t, q) > 0
+}
+
+// TestRecordMigrateWaits: a manage.py migrate started while record holds
+// the lock waits for it, then finds nothing to do and records nothing
+// twice.
+func TestRecordMigrateWaits(t *testing.T) {
+	example, _ := filepath.Abs("../../examples/bookshop")
+	for _, engine := range djangotest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			t.Parallel()
+			p := djangotest.NewProject(t, example, "5.2", engine)
+			p.Migrate()
+			db := "prod=" + dbURL(p.DB)
+			if code, out, errOut := run(t, "--project", p.Dir, "reset", "--yes", "--django", "5", "--database", db); code != ExitOK {
+				t.Fatalf("reset: exit %d\n%s%s", code, out, errOut)
+			}
+			type result struct {
+				out string
+				err error
+			}
+			done := make(chan result, 1)
+			waited := false
+			locked := func(string) {
+				go func() {
+					out, err := p.Manage("migrate", "--noinput")
+					done <- result{out, err}
+				}()
+				if engine == djangotest.SQLite {
+					// Nothing shows a waiting SQLite reader; Django's
+					// connection waits up to 5 s for the lock.
+					time.Sleep(3 * time.Second)
+					select {
+					case r := <-done:
+						t.Errorf("migrate finished while record held the lock:\n%s", r.out)
+						done <- r
+					default:
+						waited = true
+					}
+					return
+				}
+				for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+					if waitingForLock(t, p.DB) {
+						waited = true
+						return
+					}
+				}
+				t.Errorf("migrate never waited for the lock")
+			}
+			var out, errb strings.Builder
+			code := mainWith([]string{"--project", p.Dir, "record", "--yes", "--database", db}, strings.NewReader(""), &out, &errb, hooks{locked: locked})
+			if code != ExitOK {
+				t.Fatalf("record: exit %d\n%s%s", code, out.String(), errb.String())
+			}
+			recorded := migrationRows(t, p.DB)
+			r := <-done
+			if r.err != nil || !strings.Contains(r.out, "No migrations to apply") {
+				t.Errorf("migrate after waiting: %v\n%s", r.err, r.out)
+			}
+			if !waited {
+				t.Errorf("migrate did not wait")
+			}
+			if d := cmp.Diff(recorded, migrationRows(t, p.DB)); d != "" {
+				t.Errorf("migrate wrote rows after record's (a duplicate?):\n%s", d)
 			}
 		})
 	}
