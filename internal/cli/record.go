@@ -402,6 +402,9 @@ func (e *env) record(ctx context.Context, apps []string, f *recordFlags) error {
 			r.Note = "never migrated: migrate applies the new migrations"
 		case err != nil:
 			r.Error, r.kind = err.Error(), kindOf(err)
+			if errors.Is(err, recorder.ErrPermission) {
+				r.Error += "; record needs SELECT, INSERT and DELETE on django_migrations (and LOCK TABLES on MariaDB; with --prune, CREATE for djsquash_migrations_backup): nothing was changed"
+			}
 		default:
 			r.edit = &edit
 			for _, k := range edit.Insert {

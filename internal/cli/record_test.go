@@ -381,3 +381,64 @@ func TestRecordMigrateWaits(t *testing.T) {
 		})
 	}
 }
+
+// TestRecordRefuses: a role that may only SELECT gets a clear error and
+// changes nothing, on PostgreSQL and MariaDB; a MyISAM django_migrations
+// (no transactions) is refused.
+func TestRecordRefuses(t *testing.T) {
+	example, _ := filepath.Abs("../../examples/bookshop")
+	for _, engine := range []djangotest.Engine{djangotest.PostgreSQL, djangotest.MySQL} {
+		t.Run(string(engine), func(t *testing.T) {
+			t.Parallel()
+			p := djangotest.NewProject(t, example, "5.2", engine)
+			p.Migrate()
+			if code, out, errOut := run(t, "--project", p.Dir, "reset", "--yes", "--django", "5", "--database", dbURL(p.DB)); code != ExitOK {
+				t.Fatalf("reset: exit %d\n%s%s", code, out, errOut)
+			}
+			role := "djs_ro_" + strings.TrimPrefix(p.DB.Name, "djt_")
+			var url string
+			if engine == djangotest.PostgreSQL {
+				p.DB.Exec(t, "CREATE ROLE "+role+" LOGIN", "GRANT CONNECT ON DATABASE "+p.DB.Name+" TO "+role,
+					"GRANT USAGE ON SCHEMA public TO "+role, "GRANT SELECT ON ALL TABLES IN SCHEMA public TO "+role)
+				t.Cleanup(func() {
+					p.DB.Exec(t, "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "+role, "REVOKE ALL ON SCHEMA public FROM "+role,
+						"REVOKE ALL ON DATABASE "+p.DB.Name+" FROM "+role, "DROP ROLE "+role)
+				})
+				url = fmt.Sprintf("postgres://%s@%s:%s/%s", role, p.DB.Host, p.DB.Port, p.DB.Name)
+			} else {
+				p.DB.Exec(t, "CREATE USER '"+role+"'@'%'", "GRANT SELECT ON `"+p.DB.Name+"`.* TO '"+role+"'@'%'")
+				t.Cleanup(func() { p.DB.Exec(t, "DROP USER '"+role+"'@'%'") })
+				url = fmt.Sprintf("mysql://%s@%s:%s/%s", role, p.DB.Host, p.DB.Port, p.DB.Name)
+			}
+			before := migrationRows(t, p.DB)
+			for _, args := range [][]string{{"record"}, {"record", "--prune"}} {
+				code, rep, errOut := runRecord(t, append([]string{"--project", p.Dir}, append(args, "--yes", "--database", "ro="+url)...)...)
+				if code != ExitProblems || len(rep.Databases) != 1 || !strings.Contains(rep.Databases[0].Error, "permission denied") ||
+					!strings.Contains(rep.Databases[0].Error, "nothing was changed") {
+					t.Errorf("%v as a SELECT-only role: exit %d: %+v\n%s", args, code, rep, errOut)
+				}
+				t.Logf("%v: %s", args, rep.Databases[0].Error)
+			}
+			if d := cmp.Diff(before, migrationRows(t, p.DB)); d != "" {
+				t.Errorf("django_migrations changed:\n%s", d)
+			}
+			if b := backupRows(t, p.DB); b != nil {
+				t.Errorf("a backup table was created")
+			}
+			// The role reads: status works with it.
+			if code, out, errOut := run(t, "--project", p.Dir, "status", "--database", "ro="+url); code != ExitOK {
+				t.Errorf("status as the role: exit %d\n%s%s", code, out, errOut)
+			}
+			if engine == djangotest.MySQL {
+				p.DB.Exec(t, "ALTER TABLE django_migrations ENGINE=MyISAM")
+				code, rep, errOut := runRecord(t, "--project", p.Dir, "record", "--yes", "--database", dbURL(p.DB))
+				if code != ExitProblems || !strings.Contains(rep.Databases[0].Error, "not in a transactional table: its engine is MyISAM") {
+					t.Errorf("record of a MyISAM table: exit %d: %+v\n%s", code, rep, errOut)
+				}
+				if d := cmp.Diff(before, migrationRows(t, p.DB)); d != "" {
+					t.Errorf("django_migrations (MyISAM) changed:\n%s", d)
+				}
+			}
+		})
+	}
+}
