@@ -346,7 +346,7 @@ func (e *env) record(ctx context.Context, apps []string, f *recordFlags) error {
 			if err != nil {
 				return err
 			}
-			got, err := schema.DumpSchema(ctx, q, schema.Engine(j.t.Engine), j.schema)
+			got, err := schema.DumpSchema(ctx, q, schema.Engine(j.t.Engine), j.schema, want.TableNames())
 			if err != nil {
 				return fmt.Errorf("reading the schema: %w", err)
 			}
@@ -629,7 +629,7 @@ func (e *env) schemaChecks(ctx context.Context, lp *loaded, only map[string]bool
 				return err
 			}
 			return s.ReadOnly(ctx, func(q recorder.Querier) error {
-				got, err := schema.DumpSchema(ctx, q, schema.Engine(j.t.Engine), j.schema)
+				got, err := schema.DumpSchema(ctx, q, schema.Engine(j.t.Engine), j.schema, want.TableNames())
 				if err != nil {
 					return err
 				}

@@ -50,6 +50,10 @@ func DefaultTimeouts() Timeouts {
 	return Timeouts{Connect: 10 * time.Second, Statement: 30 * time.Second}
 }
 
+// maxIdle is how many connections a store keeps open between statements:
+// more than any --jobs a user is likely to give.
+const maxIdle = 32
+
 // Store runs one dialect's SQL against one database.
 type Store struct {
 	t  *Target
@@ -75,6 +79,10 @@ func Open(t *Target, to Timeouts) (*Store, error) {
 	if err != nil {
 		return nil, t.wrap(err)
 	}
+	// Tenant schemas share a store across the worker pool: keep the
+	// workers' connections (the default keeps 2, and a new PostgreSQL
+	// connection costs a server process).
+	db.SetMaxIdleConns(maxIdle)
 	return &Store{t: t, d: d, db: db, to: to}, nil
 }
 
@@ -246,41 +254,8 @@ func (s *Store) Applied(ctx context.Context, schema string) ([]Row, error) {
 	}
 	var out []Row
 	err := s.readOnly(ctx, func(tx *sql.Tx) error {
-		if pg, ok := s.d.(postgres); ok && schema != "" {
-			// A misspelled schema must not read as "never migrated".
-			var n int
-			if err := tx.QueryRowContext(ctx, pg.SchemaExists(), schema).Scan(&n); err != nil {
-				return err
-			}
-			if n == 0 {
-				return fmt.Errorf("%w: %s", ErrNoSchema, schema)
-			}
-		}
-		cols, err := s.columns(ctx, tx, schema)
-		if err != nil {
+		if err := s.checkTable(ctx, tx, schema); err != nil {
 			return err
-		}
-		if len(cols) == 0 {
-			// The catalogs list only what the role may read: ask the
-			// table itself, so that a role without SELECT on it is an
-			// error, and only a missing table means never migrated.
-			_, err := tx.ExecContext(ctx, s.d.Probe(s.d.QuoteTable(schema, TableName)))
-			if err == nil {
-				return fmt.Errorf("%w: its columns cannot be listed", ErrBadShape)
-			}
-			if classify(err) != ErrNeverMigrated {
-				return err
-			}
-			where := ""
-			if schema != "" {
-				where = " in schema " + schema
-			}
-			return fmt.Errorf("%w%s", ErrNeverMigrated, where)
-		}
-		for _, want := range []string{"id", "app", "name", "applied"} {
-			if !cols[want] {
-				return fmt.Errorf("%w: no column %q", ErrBadShape, want)
-			}
 		}
 		rows, err := tx.QueryContext(ctx, s.d.SelectApplied(s.d.QuoteTable(schema, TableName)))
 		if err != nil {
@@ -301,7 +276,57 @@ func (s *Store) Applied(ctx context.Context, schema string) ([]Row, error) {
 	return out, err
 }
 
-func (s *Store) columns(ctx context.Context, tx *sql.Tx, schema string) (map[string]bool, error) {
+// dbtx is what checkTable runs on: a transaction or a connection.
+type dbtx interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// checkTable fails unless schema holds a django_migrations table of
+// Django's shape that the role may read: a misspelled schema, a missing
+// table (never migrated) and a missing privilege are told apart.
+func (s *Store) checkTable(ctx context.Context, tx dbtx, schema string) error {
+	if pg, ok := s.d.(postgres); ok && schema != "" {
+		// A misspelled schema must not read as "never migrated".
+		var n int
+		if err := tx.QueryRowContext(ctx, pg.SchemaExists(), schema).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("%w: %s", ErrNoSchema, schema)
+		}
+	}
+	cols, err := s.columns(ctx, tx, schema)
+	if err != nil {
+		return err
+	}
+	if len(cols) == 0 {
+		// The catalogs list only what the role may read: ask the
+		// table itself, so that a role without SELECT on it is an
+		// error, and only a missing table means never migrated.
+		_, err := tx.ExecContext(ctx, s.d.Probe(s.d.QuoteTable(schema, TableName)))
+		if err == nil {
+			return fmt.Errorf("%w: its columns cannot be listed", ErrBadShape)
+		}
+		if classify(err) != ErrNeverMigrated {
+			return err
+		}
+		where := ""
+		if schema != "" {
+			where = " in schema " + schema
+		}
+		return fmt.Errorf("%w%s", ErrNeverMigrated, where)
+	}
+	for _, want := range []string{"id", "app", "name", "applied"} {
+		if !cols[want] {
+			return fmt.Errorf("%w: no column %q", ErrBadShape, want)
+		}
+	}
+	return nil
+}
+
+func (s *Store) columns(ctx context.Context, tx dbtx, schema string) (map[string]bool, error) {
 	rows, err := tx.QueryContext(ctx, s.d.TableColumns(), schema, TableName)
 	if err != nil {
 		return nil, err

@@ -96,6 +96,7 @@ func OpenWriter(t *Target, to Timeouts) (*Store, error) {
 		if err != nil {
 			return nil, t.wrap(err)
 		}
+		db.SetMaxIdleConns(maxIdle)
 		s.db = db
 	}
 	return s, nil
@@ -127,28 +128,31 @@ func (s *Store) Write(ctx context.Context, schema string, o WriteOptions) (Edit,
 		return err
 	}
 
-	// Before the transaction: what MariaDB cannot do inside one (DDL
-	// commits implicitly), and the checks that need no lock.
-	if _, err := s.Applied(ctx, schema); err != nil {
-		return Edit{}, err
-	}
+	// On MariaDB, before the transaction what cannot be done inside one
+	// (DDL commits implicitly), and what LOCK TABLES needs to know (every
+	// table the transaction touches is locked, the backup table too).
+	// Elsewhere all of it is inside, which saves round trips per tenant.
+	hasBackup := o.Backup
 	if s.t.Engine == MySQL {
+		if _, err := s.Applied(ctx, schema); err != nil {
+			return Edit{}, err
+		}
 		if err := s.transactional(ctx, conn); err != nil {
 			return Edit{}, err
 		}
-	}
-	hasBackup, err := s.hasTable(ctx, schema, BackupTable)
-	if err != nil {
-		return Edit{}, s.t.wrapWrite(err)
-	}
-	if o.Backup && !hasBackup {
-		if err := exec(w.CreateBackup(backup)); err != nil {
-			return Edit{}, s.t.wrapWrite(fmt.Errorf("creating %s: %w", BackupTable, err))
+		has, err := s.hasTable(ctx, schema, BackupTable)
+		if err != nil {
+			return Edit{}, s.t.wrapWrite(err)
 		}
-		hasBackup = true
+		if o.Backup && !has {
+			if err := exec(w.CreateBackup(backup)); err != nil {
+				return Edit{}, s.t.wrapWrite(fmt.Errorf("creating %s: %w", BackupTable, err))
+			}
+		}
+		hasBackup = o.Backup || has
 	}
 	locked := []string{table}
-	if hasBackup {
+	if hasBackup && s.t.Engine == MySQL {
 		locked = append(locked, backup)
 	}
 
@@ -172,6 +176,19 @@ func (s *Store) Write(ctx context.Context, schema string, o WriteOptions) (Edit,
 			return fail(err)
 		}
 		begun = true
+	}
+	if s.t.Engine != MySQL {
+		sctx, cancel := context.WithTimeout(ctx, s.to.Statement)
+		err := s.checkTable(sctx, conn, schema)
+		cancel()
+		if err != nil {
+			return fail(err)
+		}
+		if o.Backup {
+			if err := exec(w.CreateBackup(backup)); err != nil {
+				return fail(fmt.Errorf("creating %s: %w", BackupTable, err))
+			}
+		}
 	}
 	for _, q := range w.Lock(locked) {
 		if err := exec(q); err != nil {
@@ -489,8 +506,8 @@ func (s *Store) Statements(schema string, e Edit, now time.Time) [][]any {
 		add(q)
 	}
 	locked := []string{table}
-	if len(e.Delete) > 0 {
-		locked = append(locked, backup)
+	if len(e.Delete) > 0 && s.t.Engine == MySQL {
+		locked = append(locked, backup) // LOCK TABLES names every table used
 	}
 	for _, q := range w.Lock(locked) {
 		add(q)

@@ -18,21 +18,24 @@ type Querier interface {
 // Dump reads the catalog of the database conn is connected to and returns
 // its normalised schema. It only reads.
 func Dump(ctx context.Context, conn Querier, engine Engine) (*Schema, error) {
-	return DumpSchema(ctx, conn, engine, "")
+	return DumpSchema(ctx, conn, engine, "", nil)
 }
 
-// DumpSchema is Dump of one PostgreSQL schema (a tenant's); "" is the
-// current schema, and other engines have only one.
-func DumpSchema(ctx context.Context, conn Querier, engine Engine, pgSchema string) (*Schema, error) {
+// DumpSchema is Dump of one PostgreSQL schema (a tenant's; "" is the
+// current schema, and other engines have only one), of the tables in only
+// (nil: every table): a check of a few apps' tables need not read the
+// catalog of hundreds.
+func DumpSchema(ctx context.Context, conn Querier, engine Engine, pgSchema string, only map[string]bool) (*Schema, error) {
 	s := &Schema{Engine: engine}
+	w := wanted(only)
 	var err error
 	switch engine {
 	case SQLite:
-		err = dumpSQLite(ctx, conn, s)
+		err = dumpSQLite(ctx, conn, s, w)
 	case PostgreSQL:
-		err = dumpPostgres(ctx, conn, s, pgSchema)
+		err = dumpPostgres(ctx, conn, s, pgSchema, w)
 	case MySQL:
-		err = dumpMySQL(ctx, conn, s)
+		err = dumpMySQL(ctx, conn, s, w)
 	default:
 		err = fmt.Errorf("unknown engine %q", engine)
 	}
@@ -60,14 +63,16 @@ func queryRows(ctx context.Context, conn Querier, q string, args []any, scan fun
 
 // ---- SQLite -------------------------------------------------------------
 
-func dumpSQLite(ctx context.Context, conn Querier, s *Schema) error {
+func dumpSQLite(ctx context.Context, conn Querier, s *Schema, wanted wanted) error {
 	type tbl struct{ name, sql string }
 	var tables []tbl
 	err := queryRows(ctx, conn, `SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`, nil,
 		func(r *sql.Rows) error {
 			var t tbl
 			err := r.Scan(&t.name, &t.sql)
-			tables = append(tables, t)
+			if wanted.has(t.name) {
+				tables = append(tables, t)
+			}
 			return err
 		})
 	if err != nil {
@@ -318,7 +323,7 @@ WHERE i.indrelid = $1 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.coni
 
 var pgIndexPrefix = regexp.MustCompile(`^CREATE (UNIQUE )?INDEX \S+ ON (ONLY )?\S+ `)
 
-func dumpPostgres(ctx context.Context, conn Querier, s *Schema, schema string) error {
+func dumpPostgres(ctx context.Context, conn Querier, s *Schema, schema string, wanted wanted) error {
 	type tbl struct {
 		oid  uint32
 		name string
@@ -327,7 +332,9 @@ func dumpPostgres(ctx context.Context, conn Querier, s *Schema, schema string) e
 	err := queryRows(ctx, conn, pgTables, []any{schema}, func(r *sql.Rows) error {
 		var t tbl
 		err := r.Scan(&t.oid, &t.name)
-		tables = append(tables, t)
+		if wanted.has(t.name) {
+			tables = append(tables, t)
+		}
 		return err
 	})
 	if err != nil {
@@ -410,7 +417,7 @@ func splitCols(s string) []string {
 
 // ---- MariaDB / MySQL ----------------------------------------------------
 
-func dumpMySQL(ctx context.Context, conn Querier, s *Schema) error {
+func dumpMySQL(ctx context.Context, conn Querier, s *Schema, wanted wanted) error {
 	tables := map[string]*Table{}
 	var order []string
 	err := queryRows(ctx, conn, `SELECT TABLE_NAME FROM information_schema.TABLES
@@ -549,7 +556,14 @@ ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`, nil,
 		return err
 	}
 	for _, n := range order {
-		s.Tables = append(s.Tables, *tables[n])
+		if wanted.has(n) {
+			s.Tables = append(s.Tables, *tables[n])
+		}
 	}
 	return nil
 }
+
+// wanted is the set of tables to read; nil is every table.
+type wanted map[string]bool
+
+func (w wanted) has(table string) bool { return w == nil || w[table] }

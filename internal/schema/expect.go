@@ -23,6 +23,15 @@ type Expected struct {
 	Tables []ExpectedTable
 }
 
+// TableNames are the tables expected, as DumpSchema's filter.
+func (x *Expected) TableNames() map[string]bool {
+	out := make(map[string]bool, len(x.Tables))
+	for _, t := range x.Tables {
+		out[t.Name] = true
+	}
+	return out
+}
+
 // ExpectedTable is one model's table, or an auto-created M2M table.
 type ExpectedTable struct {
 	Name  string
@@ -210,15 +219,29 @@ func driftTable(w *ExpectedTable, g *Table, e Engine) (problems, warnings []stri
 			say(&problems, "index or constraint %s is missing", n)
 		}
 	}
-	// Indexes the migrations do not explain: named ones not stated, or
-	// unnamed ones on columns nothing indexes.
+	// Indexes the migrations do not explain: a named one that is not
+	// stated and serves no expected key, unique set or indexed columns
+	// (its name may differ: a copied schema renames them).
 	stated := map[string]bool{}
 	for _, n := range w.Named {
 		stated[n] = true
 	}
+	serves := func(cols []string) bool {
+		for _, set := range append(append([][]string{w.PrimaryKey}, w.Uniques...), w.Indexed...) {
+			if sameSet(set, cols) {
+				return true
+			}
+		}
+		for _, fk := range w.ForeignKeys {
+			if slices.Equal(fk.Columns, cols) {
+				return true
+			}
+		}
+		return false
+	}
 	for _, ix := range g.Indexes {
-		if ix.Name != "" && !stated[ix.Name] {
-			say(&warnings, "index %s is not in the migrations", ix.Name)
+		if ix.Name != "" && !stated[ix.Name] && !serves(ix.Columns) {
+			say(&warnings, "index %s on (%s) is not in the migrations", ix.Name, strings.Join(ix.Columns, ", "))
 		}
 	}
 	return problems, warnings
