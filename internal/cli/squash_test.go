@@ -139,6 +139,12 @@ func checkSquash(t *testing.T, sc squashScenario, v djangotest.Version, engine d
 	if err := fresh.MakemigrationsCheck(); err != nil {
 		t.Errorf("makemigrations --check after squashing: %v", err)
 	}
+	// The schema check record relies on finds nothing on a database the
+	// migrations built.
+	if code, out, errOut := run(t, "--project", fresh.Dir, "status", "--schema-check", "--database", "fresh="+dbURL(fresh.DB)); !strings.Contains(out, "fresh: matches the migrations") ||
+		strings.Contains(out, "warning:") || code == ExitUsage {
+		t.Errorf("status --schema-check of a freshly migrated database: exit %d\n%s%s", code, out, errOut)
+	}
 
 	// (2) migrated with the originals, then the squashes added.
 	squashProject(t, orig.Dir)
