@@ -39,8 +39,8 @@ func recipe(t *testing.T, heading string) []string {
 func TestReadmeRecipes(t *testing.T) {
 	bin := buildBinary(t)
 	example, _ := filepath.Abs("../../examples/bookshop")
-	for _, heading := range []string{"Squashing in production, step by step", "Resetting in production, step by step"} {
-		t.Run(strings.Fields(heading)[0], func(t *testing.T) {
+	for _, heading := range []string{"Squashing in production, step by step", "Resetting in production, step by step", "Resetting in one release, with record"} {
+		t.Run(strings.Join(strings.Fields(heading)[:3], "_"), func(t *testing.T) {
 			p := djangotest.NewProject(t, example, "5.2", djangotest.SQLite)
 			dbs := map[string]string{"STAGING_URL": filepath.Join(t.TempDir(), "staging.sqlite3"), "PROD_URL": filepath.Join(t.TempDir(), "prod.sqlite3")}
 			migrate := func() []string {
@@ -90,6 +90,17 @@ func TestReadmeRecipes(t *testing.T) {
 			}
 			if ran < 3 {
 				t.Errorf("only %d commands ran", ran)
+			}
+			if strings.Contains(heading, "record") {
+				for name, path := range dbs {
+					db := &djangotest.Database{Engine: djangotest.SQLite, Name: path}
+					if n := db.QueryInt(t, "SELECT COUNT(*) FROM django_migrations WHERE app = 'catalog' AND name = '0001_initial'"); n != 0 {
+						t.Errorf("%s still holds the old history's rows after record --prune", name)
+					}
+					if n := db.QueryInt(t, "SELECT COUNT(*) FROM djsquash_migrations_backup"); n != 47 {
+						t.Errorf("%s: %d rows backed up, want the 47 deleted", name, n)
+					}
+				}
 			}
 		})
 	}
