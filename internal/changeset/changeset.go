@@ -55,12 +55,49 @@ type Change struct {
 	New []byte `json:"new,omitempty"`
 }
 
-// Changeset is a plan's files, applied in order.
+// Changeset is a plan's files, applied in order, and the SQL it runs on
+// databases.
 type Changeset struct {
 	// Command names the workflow ("squash", "prune"), for the journal and
 	// for messages about an interrupted change.
 	Command string
 	Changes []Change
+	// Databases are the statements each database (or tenant schema) runs
+	// in one transaction (record, restore). Apply does not run them: a
+	// database's change is decided again from the rows read under its
+	// lock (recorder.Store.Write), because rows a plan was made from may
+	// have changed by then; a dry run shows these.
+	Databases []Database
+}
+
+// Database is what a plan runs on one database or tenant schema.
+type Database struct {
+	Name       string      `json:"database"`
+	Statements []Statement `json:"statements"`
+}
+
+// Statement is one SQL statement and its bound arguments.
+type Statement struct {
+	SQL  string `json:"sql"`
+	Args []any  `json:"args,omitempty"`
+}
+
+// String shows a statement with its arguments as a comment, for a dry
+// run: the SQL as sent, never with values spliced in.
+func (s Statement) String() string {
+	q := strings.Join(strings.Fields(s.SQL), " ") + ";"
+	if len(s.Args) == 0 {
+		return q
+	}
+	args := make([]string, len(s.Args))
+	for i, a := range s.Args {
+		if v, ok := a.(string); ok {
+			args[i] = "'" + strings.ReplaceAll(v, "'", "''") + "'"
+		} else {
+			args[i] = fmt.Sprint(a)
+		}
+	}
+	return q + " -- " + strings.Join(args, ", ")
 }
 
 // Create adds a new file.
@@ -78,7 +115,7 @@ func (c *Changeset) Delete(path string, old []byte) {
 	c.Changes = append(c.Changes, Change{Action: Delete, Path: filepath.ToSlash(path), Old: old})
 }
 
-// Empty reports whether nothing would change.
+// Empty reports whether no file would change.
 func (c *Changeset) Empty() bool { return c == nil || len(c.Changes) == 0 }
 
 // Counts returns how many files would be created, edited and deleted.
@@ -119,6 +156,9 @@ func (c *Changeset) Summary(dryRun bool) string {
 	}
 	if de > 0 {
 		parts = append(parts, "delete "+plural(de, "file"))
+	}
+	if n := len(c.Databases); n > 0 {
+		parts = append(parts, "write "+plural(n, "database"))
 	}
 	if len(parts) == 0 {
 		return "nothing to change"

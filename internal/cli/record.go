@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/djsquash/djsquash/internal/changeset"
 	"github.com/djsquash/djsquash/internal/migration"
 	"github.com/djsquash/djsquash/internal/par"
 	"github.com/djsquash/djsquash/internal/record"
@@ -84,24 +85,26 @@ func (f *dbFlags) add(cmd *cobra.Command) {
 
 // dbReport is what record and restore did to one database or schema.
 type dbReport struct {
-	Database string   `json:"database"`
-	Inserted []string `json:"inserted"`
-	Deleted  []string `json:"deleted"`
-	Restored []string `json:"restored"`
-	Batch    string   `json:"batch,omitempty"`
-	File     string   `json:"backup_file,omitempty"`
-	Partial  []string `json:"partial"`
-	Held     []string `json:"held"`
-	Drift    []string `json:"drift"`
-	Warnings []string `json:"warnings"`
-	SQL      [][]any  `json:"sql,omitempty"`
-	Note     string   `json:"note,omitempty"`
-	Error    string   `json:"error,omitempty"`
-	kind     error    // the recorder error kind, for the exit code
+	Database string                `json:"database"`
+	Inserted []string              `json:"inserted"`
+	Deleted  []string              `json:"deleted"`
+	Restored []string              `json:"restored"`
+	Batch    string                `json:"batch,omitempty"`
+	File     string                `json:"backup_file,omitempty"`
+	Partial  []string              `json:"partial"`
+	Held     []string              `json:"held"`
+	Drift    []string              `json:"drift"`
+	Warnings []string              `json:"warnings"`
+	SQL      []changeset.Statement `json:"sql,omitempty"`
+	Note     string                `json:"note,omitempty"`
+	Error    string                `json:"error,omitempty"`
+	kind     error                 // the recorder error kind, for the exit code
 	edit     *recorder.Edit
 }
 
 type recordReport struct {
+	// plan is what a dry run would run, database by database.
+	plan      changeset.Changeset
 	DryRun    bool       `json:"dry_run"`
 	Batch     string     `json:"batch,omitempty"`
 	Databases []dbReport `json:"databases"`
@@ -548,7 +551,7 @@ func (e *env) printDBReport(rep recordReport, command string) {
 		}
 		if e.g.verbose > 0 || rep.DryRun {
 			for _, stmt := range d.SQL {
-				fmt.Fprintf(w, "  %s\n", sqlText(stmt))
+				fmt.Fprintf(w, "  %s\n", stmt)
 			}
 		}
 	}
@@ -564,25 +567,13 @@ func (e *env) printDBReport(rep recordReport, command string) {
 		}
 	}
 	if rep.DryRun {
-		fmt.Fprintln(w, "nothing written (dry run)")
-	}
-}
-
-// sqlText shows a statement with its arguments, for a dry run.
-func sqlText(stmt []any) string {
-	q := strings.Join(strings.Fields(fmt.Sprint(stmt[0])), " ")
-	if len(stmt) == 1 {
-		return q + ";"
-	}
-	args := make([]string, 0, len(stmt)-1)
-	for _, a := range stmt[1:] {
-		if s, ok := a.(string); ok {
-			args = append(args, "'"+strings.ReplaceAll(s, "'", "''")+"'")
-		} else {
-			args = append(args, fmt.Sprint(a))
+		for _, d := range rep.Databases {
+			if len(d.SQL) > 0 {
+				rep.plan.Databases = append(rep.plan.Databases, changeset.Database{Name: d.Database, Statements: d.SQL})
+			}
 		}
+		fmt.Fprintln(w, rep.plan.Summary(true))
 	}
-	return q + "; -- " + strings.Join(args, ", ")
 }
 
 // schemaCheck is one database's schema compared with its applied

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/djsquash/djsquash/internal/changeset"
 	gomysql "github.com/go-sql-driver/mysql"
 )
 
@@ -493,15 +494,15 @@ func (sqlite) Timestamp(t time.Time) string { return t.UTC().Format("2006-01-02 
 
 // Statements is the SQL an edit runs, in order, with its arguments, for
 // a dry run to show.
-func (s *Store) Statements(schema string, e Edit, now time.Time) [][]any {
+func (s *Store) Statements(schema string, e Edit, now time.Time) []changeset.Statement {
 	if schema == "" {
 		schema = s.t.Schema
 	}
 	w := s.d.(writer)
 	table := s.d.QuoteTable(schema, TableName)
 	backup := s.d.QuoteTable(schema, BackupTable)
-	var out [][]any
-	add := func(q string, args ...any) { out = append(out, append([]any{q}, args...)) }
+	var out []changeset.Statement
+	add := func(q string, args ...any) { out = append(out, changeset.Statement{SQL: q, Args: args}) }
 	for _, q := range w.Begin(s.to.Statement) {
 		add(q)
 	}
