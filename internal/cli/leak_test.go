@@ -21,6 +21,7 @@ func TestNoCommandPrintsAPassword(t *testing.T) {
 	commands := [][]string{
 		{"status"}, {"--json", "status"}, {"squash", "catalog", "--dry-run"}, {"--json", "squash", "catalog", "--dry-run"},
 		{"prune", "--dry-run"}, {"reset", "--dry-run"}, {"--json", "reset", "--dry-run"},
+		{"record", "--dry-run"}, {"--json", "record", "--prune", "--yes"}, {"restore", "latest", "--yes"}, {"--json", "status", "--schema-check"},
 	}
 	for i := 0; i < 300; i++ {
 		b := make([]byte, 8+r.IntN(17))

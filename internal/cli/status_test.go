@@ -216,6 +216,8 @@ func TestStatusNeverPrintsPasswords(t *testing.T) {
 		{"status", "--database", "env:DJSQUASH_TEST_URL"},
 		{"--json", "status", "--database", fmt.Sprintf("mysql://%s:%s@%s:%s/%s", mysql.User, secret, mysql.Host, mysql.Port, mysql.Name)},
 		{"status", "--database", "postgres://app:" + secret + "@127.0.0.1:notaport/x"},
+		{"record", "--yes", "--database", fmt.Sprintf("mysql://%s:%s@%s:%s/%s", mysql.User, secret, mysql.Host, mysql.Port, mysql.Name)},
+		{"--json", "restore", "latest", "--yes", "--database", fmt.Sprintf("mysql://%s:%s@%s:%s/%s", mysql.User, secret, mysql.Host, mysql.Port, mysql.Name)},
 	} {
 		code, out, errOut := run(t, append([]string{"--project", src}, args...)...)
 		if code == ExitOK {
