@@ -92,31 +92,11 @@ type recorded struct {
 // bounded pool, reporting progress through tick. Results keep input order.
 func (f *dbFlags) readAll(ctx context.Context, targets []*recorder.Target, tick func(done, total int)) []recorded {
 	jobs, early := f.jobs(ctx, targets)
-	out := make([]recorded, len(jobs))
-	workers := f.workers
-	if workers < 1 {
-		workers = 8
-	}
-	// One store (connection pool) per target, shared by its schemas.
-	stores := map[*recorder.Target]*recorder.Store{}
-	var mu sync.Mutex
-	store := func(t *recorder.Target) (*recorder.Store, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if s := stores[t]; s != nil {
-			return s, nil
-		}
-		s, err := recorder.Open(t, recorder.Timeouts{})
-		if err == nil {
-			stores[t] = s
-		}
-		return s, err
-	}
-	done := 0
-	par.Each(len(jobs), workers, func(i int) {
-		j := jobs[i]
+	st := &stores{}
+	defer st.close()
+	out := eachJob(jobs, f.workers, tick, func(j dbJob) recorded {
 		r := recorded{name: j.name}
-		s, err := store(j.t)
+		s, err := st.get(j.t)
 		if err == nil {
 			var rows []recorder.Row
 			rows, err = s.Applied(ctx, j.schema)
@@ -129,7 +109,22 @@ func (f *dbFlags) readAll(ctx context.Context, targets []*recorder.Target, tick 
 			}
 		}
 		r.err = err
-		out[i] = r
+		return r
+	})
+	return append(early, out...)
+}
+
+// eachJob runs fn on every job on a bounded pool (workers; 8 when not
+// set), calling tick as each finishes; results keep the jobs' order.
+func eachJob[T any](jobs []dbJob, workers int, tick func(done, total int), fn func(dbJob) T) []T {
+	if workers < 1 {
+		workers = 8
+	}
+	out := make([]T, len(jobs))
+	var mu sync.Mutex
+	done := 0
+	par.Each(len(jobs), workers, func(i int) {
+		out[i] = fn(jobs[i])
 		mu.Lock()
 		done++
 		if tick != nil {
@@ -137,8 +132,26 @@ func (f *dbFlags) readAll(ctx context.Context, targets []*recorder.Target, tick 
 		}
 		mu.Unlock()
 	})
-	for _, s := range stores {
-		s.Close()
+	return out
+}
+
+// loadTargets is the start of every command that reads databases: the
+// project, the apps named, the databases to read.
+func (e *env) loadTargets(f *dbFlags, apps []string) (*loaded, map[string]bool, []*recorder.Target, error) {
+	lp, err := e.load()
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	return append(early, out...)
+	only, err := lp.selectApps(apps)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	targets, err := f.targets(lp.Root, lp.Config)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if len(targets) == 0 {
+		return nil, nil, nil, usageErr("no database: pass --database URL, set DATABASE_URL, or configure [tool.djsquash.databases]")
+	}
+	return lp, only, targets, nil
 }

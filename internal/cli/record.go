@@ -16,7 +16,6 @@ import (
 
 	"github.com/djsquash/djsquash/internal/changeset"
 	"github.com/djsquash/djsquash/internal/migration"
-	"github.com/djsquash/djsquash/internal/par"
 	"github.com/djsquash/djsquash/internal/record"
 	"github.com/djsquash/djsquash/internal/recorder"
 	"github.com/djsquash/djsquash/internal/schema"
@@ -286,20 +285,9 @@ func (e *env) record(ctx context.Context, apps []string, f *recordFlags) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	lp, err := e.load()
+	lp, only, targets, err := e.loadTargets(&f.db, apps)
 	if err != nil {
 		return err
-	}
-	only, err := lp.selectApps(apps)
-	if err != nil {
-		return err
-	}
-	targets, err := f.db.targets(lp.Root, lp.Config)
-	if err != nil {
-		return err
-	}
-	if len(targets) == 0 {
-		return usageErr("no database: pass --database URL, set DATABASE_URL, or configure [tool.djsquash.databases]")
 	}
 	if bad := unreadable(lp.Migrations); len(bad) > 0 {
 		return usageErr("cannot read %s: fix it first (djsquash check); nothing was recorded", strings.Join(bad, ", "))
@@ -331,16 +319,7 @@ func (e *env) record(ctx context.Context, apps []string, f *recordFlags) error {
 	}
 	st := &stores{writer: !f.dryRun}
 	defer st.close()
-	out := make([]dbReport, len(jobs))
-	tick := e.progress("recording")
-	var mu sync.Mutex
-	done := 0
-	workers := f.db.workers
-	if workers < 1 {
-		workers = 8
-	}
-	par.Each(len(jobs), workers, func(i int) {
-		j := jobs[i]
+	out := eachJob(jobs, f.db.workers, e.progress("recording"), func(j dbJob) dbReport {
 		r := dbReport{Database: j.name}
 		check := func(ctx context.Context, q schema.Querier, d record.Decision) error {
 			expectMu.Lock()
@@ -423,13 +402,7 @@ func (e *env) record(ctx context.Context, apps []string, f *recordFlags) error {
 				}
 			}
 		}
-		out[i] = r
-		mu.Lock()
-		done++
-		if tick != nil {
-			tick(done, len(jobs))
-		}
-		mu.Unlock()
+		return r
 	})
 	rep.Databases = append(rep.Databases, out...)
 	return e.finishDBReport(rep, "record")
@@ -594,11 +567,9 @@ func (e *env) schemaChecks(ctx context.Context, lp *loaded, only map[string]bool
 	for _, r := range early {
 		out = append(out, schemaCheck{Database: r.name, Error: r.err.Error()})
 	}
-	res := make([]schemaCheck, len(jobs))
 	st := &stores{}
 	defer st.close()
-	par.Each(len(jobs), max(f.workers, 1), func(i int) {
-		j := jobs[i]
+	res := eachJob(jobs, f.workers, nil, func(j dbJob) schemaCheck {
 		c := schemaCheck{Database: j.name, Drift: []string{}, Warnings: []string{}}
 		err := func() error {
 			s, err := st.get(j.t)
@@ -631,7 +602,7 @@ func (e *env) schemaChecks(ctx context.Context, lp *loaded, only map[string]bool
 		if err != nil {
 			c.Error = err.Error()
 		}
-		res[i] = c
+		return c
 	})
 	return append(out, res...)
 }

@@ -107,22 +107,31 @@ func runRecord(t *testing.T, args ...string) (int, recordJSON, string) {
 	return code, rep, errOut
 }
 
+// migratedReset is the example migrated with its history by Django 5.2 on
+// engine, then reset by djsquash: the database has the old rows, the tree
+// the new migrations with replaces. db is its --database value.
+func migratedReset(t *testing.T, engine djangotest.Engine) (*djangotest.Project, string) {
+	t.Helper()
+	example, _ := filepath.Abs("../../examples/bookshop")
+	p := djangotest.NewProject(t, example, "5.2", engine)
+	p.Migrate()
+	db := "prod=" + dbURL(p.DB)
+	if code, out, errOut := run(t, "--project", p.Dir, "reset", "--yes", "--django", "5", "--database", db); code != ExitOK {
+		t.Fatalf("reset: exit %d\n%s%s", code, out, errOut)
+	}
+	return p, db
+}
+
 // TestRecordReset is the reset deployed with djsquash record instead of a
 // migrate, on every engine: Django then has nothing to apply and shows
 // every migration applied; after the old rows are deleted (backed up)
 // migrate still has nothing to do; restore brings back the very rows.
 func TestRecordReset(t *testing.T) {
-	example, _ := filepath.Abs("../../examples/bookshop")
 	for _, engine := range djangotest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
 			t.Parallel()
-			p := djangotest.NewProject(t, example, "5.2", engine)
-			p.Migrate()
+			p, db := migratedReset(t, engine)
 			want := p.Schema()
-			db := "prod=" + dbURL(p.DB)
-			if code, out, errOut := run(t, "--project", p.Dir, "reset", "--yes", "--django", "5", "--database", db); code != ExitOK {
-				t.Fatalf("reset: exit %d\n%s%s", code, out, errOut)
-			}
 			original := migrationRows(t, p.DB)
 
 			// A dry run shows the SQL and changes nothing.
@@ -247,7 +256,6 @@ func drift(t *testing.T, db *djangotest.Database) {
 // engine, with the drift listed and nothing written; status
 // --schema-check reports the same, and passes the database before.
 func TestRecordSchemaDrift(t *testing.T) {
-	example, _ := filepath.Abs("../../examples/bookshop")
 	kinds := []string{
 		"table catalog_review: column body is missing",
 		"table orders_shipment (orders.Shipment) is missing",
@@ -257,12 +265,7 @@ func TestRecordSchemaDrift(t *testing.T) {
 	for _, engine := range djangotest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
 			t.Parallel()
-			p := djangotest.NewProject(t, example, "5.2", engine)
-			p.Migrate()
-			db := "prod=" + dbURL(p.DB)
-			if code, out, errOut := run(t, "--project", p.Dir, "reset", "--yes", "--django", "5", "--database", db); code != ExitOK {
-				t.Fatalf("reset: exit %d\n%s%s", code, out, errOut)
-			}
+			p, db := migratedReset(t, engine)
 			code, out, errOut := run(t, "--project", p.Dir, "status", "--schema-check", "--database", db)
 			if code != ExitOK || !strings.Contains(out, "prod: matches the migrations") || strings.Contains(out, "warning:") {
 				t.Errorf("status --schema-check of a database that matches: exit %d\n%s%s", code, out, errOut)
@@ -320,16 +323,10 @@ func waitingForLock(t *testing.T, db *djangotest.Database) bool {
 // the lock waits for it, then finds nothing to do and records nothing
 // twice.
 func TestRecordMigrateWaits(t *testing.T) {
-	example, _ := filepath.Abs("../../examples/bookshop")
 	for _, engine := range djangotest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
 			t.Parallel()
-			p := djangotest.NewProject(t, example, "5.2", engine)
-			p.Migrate()
-			db := "prod=" + dbURL(p.DB)
-			if code, out, errOut := run(t, "--project", p.Dir, "reset", "--yes", "--django", "5", "--database", db); code != ExitOK {
-				t.Fatalf("reset: exit %d\n%s%s", code, out, errOut)
-			}
+			p, db := migratedReset(t, engine)
 			type result struct {
 				out string
 				err error
@@ -386,15 +383,10 @@ func TestRecordMigrateWaits(t *testing.T) {
 // changes nothing, on PostgreSQL and MariaDB; a MyISAM django_migrations
 // (no transactions) is refused.
 func TestRecordRefuses(t *testing.T) {
-	example, _ := filepath.Abs("../../examples/bookshop")
 	for _, engine := range []djangotest.Engine{djangotest.PostgreSQL, djangotest.MySQL} {
 		t.Run(string(engine), func(t *testing.T) {
 			t.Parallel()
-			p := djangotest.NewProject(t, example, "5.2", engine)
-			p.Migrate()
-			if code, out, errOut := run(t, "--project", p.Dir, "reset", "--yes", "--django", "5", "--database", dbURL(p.DB)); code != ExitOK {
-				t.Fatalf("reset: exit %d\n%s%s", code, out, errOut)
-			}
+			p, _ := migratedReset(t, engine)
 			role := "djs_ro_" + strings.TrimPrefix(p.DB.Name, "djt_")
 			var url string
 			if engine == djangotest.PostgreSQL {

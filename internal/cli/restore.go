@@ -6,11 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sync"
 	"time"
 
 	"github.com/djsquash/djsquash/internal/migration"
-	"github.com/djsquash/djsquash/internal/par"
 	"github.com/djsquash/djsquash/internal/recorder"
 	"github.com/spf13/cobra"
 )
@@ -47,16 +45,9 @@ func (e *env) restore(ctx context.Context, from string, f *restoreFlags) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	lp, err := e.load()
+	_, _, targets, err := e.loadTargets(&f.db, nil)
 	if err != nil {
 		return err
-	}
-	targets, err := f.db.targets(lp.Root, lp.Config)
-	if err != nil {
-		return err
-	}
-	if len(targets) == 0 {
-		return usageErr("no database: pass --database URL, set DATABASE_URL, or configure [tool.djsquash.databases]")
 	}
 	var doc *backupDoc
 	if st, err := os.Stat(from); err == nil && !st.IsDir() {
@@ -84,12 +75,7 @@ func (e *env) restore(ctx context.Context, from string, f *restoreFlags) error {
 	}
 	st := &stores{writer: !f.dryRun}
 	defer st.close()
-	out := make([]dbReport, len(jobs))
-	tick := e.progress("restoring")
-	var mu sync.Mutex
-	done := 0
-	par.Each(len(jobs), max(f.db.workers, 1), func(i int) {
-		j := jobs[i]
+	out := eachJob(jobs, f.db.workers, e.progress("restoring"), func(j dbJob) dbReport {
 		r := dbReport{Database: j.name}
 		err := func() error {
 			s, err := st.get(j.t)
@@ -157,13 +143,7 @@ func (e *env) restore(ctx context.Context, from string, f *restoreFlags) error {
 				r.Error = err.Error() + ": nothing to restore into"
 			}
 		}
-		out[i] = r
-		mu.Lock()
-		done++
-		if tick != nil {
-			tick(done, len(jobs))
-		}
-		mu.Unlock()
+		return r
 	})
 	rep.Databases = append(rep.Databases, out...)
 	return e.finishDBReport(rep, "restore")

@@ -41,33 +41,11 @@ func runStatus(ctx context.Context, e *env, f *dbFlags, apps []string) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	lp, err := e.load()
+	lp, only, targets, err := e.loadTargets(f, apps)
 	if err != nil {
 		return err
 	}
-	only, err := lp.selectApps(apps)
-	if err != nil {
-		return err
-	}
-	targets, err := f.targets(lp.Root, lp.Config)
-	if err != nil {
-		return err
-	}
-	if len(targets) == 0 {
-		return usageErr("no database: pass --database URL, set DATABASE_URL, or configure [tool.djsquash.databases]")
-	}
-	var tick func(done, total int)
-	if isTTY(e.stderr) && !e.g.json {
-		tick = func(done, total int) {
-			if total > 1 {
-				fmt.Fprintf(e.stderr, "\rreading %d/%d", done, total)
-				if done == total {
-					fmt.Fprint(e.stderr, "\r\033[K")
-				}
-			}
-		}
-	}
-	results := f.readAll(ctx, targets, tick)
+	results := f.readAll(ctx, targets, e.progress("reading"))
 	var recs []status.Recorded
 	var failed, notes []string
 	for _, r := range results {

@@ -86,24 +86,23 @@ func Decide(in Input, rows []recorder.Record) Decision {
 		return squashes[i].Key.String() < squashes[j].Key.String()
 	})
 	d := Decision{Apps: map[string]bool{}}
-	have := func(k migration.Key) bool { return recorded[k] }
-	inserted := map[migration.Key]bool{}
+	// held counts the replaced migrations a database holds.
+	held := func(m *migration.Migration) int {
+		n := 0
+		for _, r := range m.Replaces {
+			if recorded[r.Key] {
+				n++
+			}
+		}
+		return n
+	}
 	// A fixpoint, for squashes that replace squashes (Django 6.0 loads
 	// them): each pass records what the previous one made complete.
 	for changed := true; changed; {
 		changed = false
 		for _, m := range squashes {
-			if recorded[m.Key] {
-				continue
-			}
-			n := 0
-			for _, r := range m.Replaces {
-				if have(r.Key) {
-					n++
-				}
-			}
-			if n == len(m.Replaces) {
-				recorded[m.Key], inserted[m.Key] = true, true
+			if !recorded[m.Key] && held(m) == len(m.Replaces) {
+				recorded[m.Key] = true
 				d.Insert = append(d.Insert, recorder.Key{App: m.App, Name: m.Name})
 				d.Apps[m.App] = true
 				changed = true
@@ -111,16 +110,7 @@ func Decide(in Input, rows []recorder.Record) Decision {
 		}
 	}
 	for _, m := range squashes {
-		if recorded[m.Key] {
-			continue
-		}
-		n := 0
-		for _, r := range m.Replaces {
-			if have(r.Key) {
-				n++
-			}
-		}
-		if n > 0 {
+		if n := held(m); !recorded[m.Key] && n > 0 {
 			d.Partial = append(d.Partial, fmt.Sprintf("%s: %d of its %d replaced migrations are applied; migrate applies the rest, then records it", m.Key, n, len(m.Replaces)))
 		}
 	}

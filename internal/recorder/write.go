@@ -3,6 +3,7 @@ package recorder
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strings"
@@ -168,8 +169,12 @@ func (s *Store) Write(ctx context.Context, schema string, o WriteOptions) (Edit,
 			conn.ExecContext(rctx, q)
 		}
 	}
+	// A session that failed never goes back to the pool: it may still
+	// be inside the transaction, or have autocommit off (MariaDB).
+	discard := func() { conn.Raw(func(any) error { return driver.ErrBadConn }) }
 	fail := func(err error) (Edit, error) {
 		rollback()
+		discard()
 		return Edit{}, s.t.wrapWrite(err)
 	}
 	for _, q := range w.Begin(s.to.Statement) {
@@ -252,12 +257,19 @@ func (s *Store) Write(ctx context.Context, schema string, o WriteOptions) (Edit,
 			return fail(err)
 		}
 	}
-	for _, q := range w.Commit() {
-		if err := exec(q); err != nil {
-			return fail(fmt.Errorf("commit: %w", err))
-		}
+	commit := w.Commit()
+	if err := exec(commit[0]); err != nil {
+		return fail(fmt.Errorf("commit: %w", err))
 	}
 	begun = false
+	// What follows the commit (MariaDB's UNLOCK TABLES) cannot undo it:
+	// a failure there only retires the session.
+	for _, q := range commit[1:] {
+		if err := exec(q); err != nil {
+			discard()
+			break
+		}
+	}
 	return e, nil
 }
 
@@ -369,6 +381,7 @@ type writer interface {
 	Begin(timeout time.Duration) []string
 	// Lock locks the quoted tables against reads and writes.
 	Lock(tables []string) []string
+	// Commit's first statement commits; the rest tidy the session.
 	Commit() []string
 	Rollback() []string
 	// SelectRecords reads id, app, name and applied as text.
