@@ -398,6 +398,26 @@ func writeSynced(path string, data []byte, mode os.FileMode, opts Options, step,
 	return f.Close()
 }
 
+// WriteFile writes one file outside a plan durably: a temp file next to
+// it, fsynced, renamed over it, the directory fsynced (record's backup
+// file). A kill leaves the old content or the new, and at worst the temp
+// file.
+func WriteFile(path string, data []byte, mode os.FileMode) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := writeSynced(tmp, data, mode, Options{}, "temp", path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
 func syncDirs(dirs map[string]bool) error {
 	for d := range dirs {
 		if err := syncDir(d); err != nil {

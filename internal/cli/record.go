@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -147,45 +146,10 @@ func (b *backupFile) add(sec backupSection) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileSynced(b.path, append(data, '\n'), 0o600); err != nil {
+	if err := changeset.WriteFile(b.path, append(data, '\n'), 0o600); err != nil {
 		return fmt.Errorf("backup file: %w", err)
 	}
 	b.doc = doc
-	return nil
-}
-
-// writeFileSynced writes path through a temp file, fsync and rename.
-func writeFileSynced(path string, data []byte, mode os.FileMode) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, mode)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		d.Sync()
-		d.Close()
-	}
 	return nil
 }
 
