@@ -498,7 +498,7 @@ func (e *env) printDBReport(rep recordReport, command string) {
 	if command == "record" && rep.Batch != "" && !rep.DryRun {
 		for _, d := range rep.Databases {
 			if len(d.Deleted) > 0 {
-				fmt.Fprintf(w, "undo the deletions: djsquash restore %s --database NAME\n", rep.Batch)
+				fmt.Fprintf(w, "undo the deletions: djsquash restore %s, with the same --database (and --schemas) flags\n", rep.Batch)
 				break
 			}
 		}
