@@ -137,7 +137,7 @@ It reads migration files as Python source and never imports your project.`,
 	f.BoolVar(&e.g.noColor, "no-color", false, "disable colored output")
 	f.CountVarP(&e.g.verbose, "verbose", "v", "more output (repeatable)")
 
-	root.AddCommand(newVersionCmd(e), newShowCmd(e), newGraphCmd(e), newCheckCmd(e), newStatusCmd(e), newOptimizeCmd(e), newSquashCmd(e), newPruneCmd(e), newResetCmd(e), newVerifyCmd(e), newRecordCmd(e), newRestoreCmd(e))
+	root.AddCommand(newVersionCmd(e), newShowCmd(e), newGraphCmd(e), newCheckCmd(e), newStatusCmd(e), newOptimizeCmd(e), newSquashCmd(e), newPruneCmd(e), newResetCmd(e), newVerifyCmd(e), newRecordCmd(e), newRestoreCmd(e), newUpgradeCmd(e))
 	return root
 }
 

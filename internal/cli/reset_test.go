@@ -179,7 +179,7 @@ func TestResetMatchesMakemigrations(t *testing.T) {
 	for _, c := range []struct {
 		v     djangotest.Version
 		style string
-	}{{"5.2", "5"}, {"4.2", "4"}} {
+	}{{"6.1", "6"}, {"5.2", "5"}, {"4.2", "4"}} {
 		t.Run("example/django"+string(c.v), func(t *testing.T) {
 			t.Parallel()
 			carried := compareWithMakemigrations(t, example, c.v, c.style)
@@ -204,15 +204,16 @@ func TestResetDeploys(t *testing.T) {
 	for _, c := range []struct {
 		v      djangotest.Version
 		engine djangotest.Engine
-	}{{"5.2", djangotest.SQLite}, {"5.2", djangotest.PostgreSQL}, {"5.2", djangotest.MySQL}, {"4.2", djangotest.SQLite}, {"3.2", djangotest.SQLite}} {
+	}{{"6.1", djangotest.SQLite}, {"6.1", djangotest.PostgreSQL}, {"6.1", djangotest.MySQL},
+		{"5.2", djangotest.SQLite}, {"5.2", djangotest.PostgreSQL}, {"5.2", djangotest.MySQL}, {"4.2", djangotest.SQLite}, {"3.2", djangotest.SQLite}} {
 		t.Run(fmt.Sprintf("django%s_%s", c.v, c.engine), func(t *testing.T) {
 			t.Parallel()
 			style := string(c.v[0])
-			orig := djangotest.NewProject(t, example, c.v, c.engine)
+			orig := newProject(t, example, c.v, c.engine)
 			orig.Migrate()
 			want := orig.Schema()
 
-			fresh := djangotest.NewProject(t, example, c.v, c.engine)
+			fresh := newProject(t, example, c.v, c.engine)
 			if code, out, errOut := run(t, "--project", fresh.Dir, "reset", "--yes", "--force", "--django", style); code != ExitOK {
 				t.Fatalf("reset: exit %d\n%s%s", code, out, errOut)
 			}
@@ -224,7 +225,7 @@ func TestResetDeploys(t *testing.T) {
 				t.Errorf("makemigrations --check after reset: %v", err)
 			}
 
-			behind := djangotest.NewProject(t, example, c.v, c.engine)
+			behind := newProject(t, example, c.v, c.engine)
 			behind.Migrate("catalog", "0026")
 			before := migrationFiles(t, behind.Dir)
 			code, out, errOut := run(t, "--project", behind.Dir, "reset", "--yes", "--django", style, "--database", "staging="+dbURL(behind.DB))

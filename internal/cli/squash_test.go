@@ -95,7 +95,7 @@ func TestSquashMigrates(t *testing.T) {
 		engine djangotest.Engine
 	}
 	var combos []combo
-	for _, v := range []djangotest.Version{"5.2", "4.2", "3.2"} {
+	for _, v := range []djangotest.Version{"6.1", "5.2", "4.2", "3.2"} {
 		for _, e := range []djangotest.Engine{djangotest.SQLite, djangotest.PostgreSQL, djangotest.MySQL} {
 			combos = append(combos, combo{v, e})
 		}
@@ -103,11 +103,12 @@ func TestSquashMigrates(t *testing.T) {
 	for _, name := range []string{"example", "mixed", "synthetic", "get_model", "encoding", "latent", "class_lists", "preserve_default", "deferred", "app_settings", "existing_default"} {
 		sc := scenarios[name]
 		for _, c := range combos {
-			if name != "example" && c.engine != djangotest.SQLite && c.v != "5.2" {
+			current := c.v == "5.2" || c.v == "6.1" // the LTS and the current release run on every engine
+			if name != "example" && c.engine != djangotest.SQLite && !current {
 				continue // the example covers every engine on every version; keep CI short
 			}
-			if (name == "deferred" || name == "app_settings" || name == "existing_default") && c.v != "5.2" {
-				continue // what they test does not change between versions: 5.2 on every engine
+			if (name == "deferred" || name == "app_settings" || name == "existing_default") && !current {
+				continue // what they test does not change between versions: 5.2 and 6.1 on every engine
 			}
 			t.Run(fmt.Sprintf("%s/django%s_%s", name, c.v, c.engine), func(t *testing.T) {
 				t.Parallel() // each has its own copies and databases
@@ -118,13 +119,13 @@ func TestSquashMigrates(t *testing.T) {
 }
 
 func checkSquash(t *testing.T, sc squashScenario, v djangotest.Version, engine djangotest.Engine) {
-	orig := djangotest.NewProject(t, sc.src, v, engine)
+	orig := newProject(t, sc.src, v, engine)
 	orig.Migrate()
 	want := orig.Schema()
 	rows := orig.DB.QueryInt(t, sc.rows)
 
 	// (1) fresh database, squashed tree.
-	fresh := djangotest.NewProject(t, sc.src, v, engine)
+	fresh := newProject(t, sc.src, v, engine)
 	squashProject(t, fresh.Dir)
 	out := fresh.Migrate()
 	if !strings.Contains(out, "squashed") {
@@ -157,7 +158,7 @@ func checkSquash(t *testing.T, sc squashScenario, v djangotest.Version, engine d
 	}
 
 	// (3) partway into a range, then the squashes added.
-	part := djangotest.NewProject(t, sc.src, v, engine)
+	part := newProject(t, sc.src, v, engine)
 	part.Migrate(sc.partial...)
 	squashProject(t, part.Dir)
 	part.Migrate()

@@ -21,11 +21,14 @@ import (
 	"testing"
 )
 
-// Version is a Django feature release, "3.2", "4.2" or "5.2".
+// Version is a Django feature release: "3.2", "4.2", "5.2" or "6.1".
 type Version string
 
 // Versions returns every Django version djsquash supports, oldest first.
-func Versions() []Version { return []Version{"3.2", "4.2", "5.2"} }
+func Versions() []Version { return []Version{"3.2", "4.2", "5.2", "6.1"} }
+
+// Major is the version's first number: 6 for "6.1".
+func (v Version) Major() int { return int(v[0] - '0') }
 
 // Engine is a database backend.
 type Engine = schema.Engine
@@ -42,14 +45,15 @@ func Engines() []Engine { return []Engine{SQLite, PostgreSQL, MySQL} }
 // Config is where the test environment lives.
 type Config struct {
 	Python   string
-	Django   map[Version]string // PYTHONPATH entry holding that Django
+	Pythons  map[Version]string // a version's own interpreter (6.x needs Python >= 3.12)
+	Django   map[Version]string // PYTHONPATH entries holding that Django
 	PGURL    string             // server URL; each test creates its own database on it
 	MySQLURL string
 }
 
 // envVars names the variables of Config, as written by scripts/setup-test-env.
 var envVars = []string{"DJSQUASH_PYTHON", "DJSQUASH_DJANGO_32", "DJSQUASH_DJANGO_42",
-	"DJSQUASH_DJANGO_52", "DJSQUASH_PG_URL", "DJSQUASH_MYSQL_URL"}
+	"DJSQUASH_DJANGO_52", "DJSQUASH_PYTHON_61", "DJSQUASH_DJANGO_61", "DJSQUASH_PG_URL", "DJSQUASH_MYSQL_URL"}
 
 // LoadConfig reads the environment, filling gaps from the cache file that
 // scripts/setup-test-env writes, so a plain `go test ./...` works after one
@@ -74,11 +78,13 @@ func LoadConfig() Config {
 		vals["DJSQUASH_PYTHON"] = "/usr/bin/python3"
 	}
 	return Config{
-		Python: vals["DJSQUASH_PYTHON"],
+		Python:  vals["DJSQUASH_PYTHON"],
+		Pythons: map[Version]string{"6.1": vals["DJSQUASH_PYTHON_61"]},
 		Django: map[Version]string{
 			"3.2": vals["DJSQUASH_DJANGO_32"],
 			"4.2": vals["DJSQUASH_DJANGO_42"],
 			"5.2": vals["DJSQUASH_DJANGO_52"],
+			"6.1": vals["DJSQUASH_DJANGO_61"],
 		},
 		PGURL:    vals["DJSQUASH_PG_URL"],
 		MySQLURL: vals["DJSQUASH_MYSQL_URL"],
@@ -124,14 +130,20 @@ func RequireDjango(t testing.TB, v Version) *Django {
 	if path == "" {
 		Unavailable(t, "Django %s: no DJSQUASH_DJANGO_%s set", v, strings.ReplaceAll(string(v), ".", ""))
 	}
-	cmd := exec.Command(cfg.Python, "-c", "import django; print(django.get_version())")
+	python := cfg.Python
+	if p := cfg.Pythons[v]; p != "" {
+		python = p
+	} else if v.Major() >= 6 {
+		Unavailable(t, "Django %s needs Python >= 3.12: no DJSQUASH_PYTHON_%s set", v, strings.ReplaceAll(string(v), ".", ""))
+	}
+	cmd := exec.Command(python, "-c", "import django; print(django.get_version())")
 	cmd.Env = append(os.Environ(), "PYTHONPATH="+path)
 	out, err := cmd.Output()
 	if err != nil {
-		Unavailable(t, "Django %s at %s does not import with %s: %v", v, path, cfg.Python, err)
+		Unavailable(t, "Django %s at %s does not import with %s: %v", v, path, python, err)
 	}
 	if got := strings.TrimSpace(string(out)); !strings.HasPrefix(got, string(v)+".") {
 		t.Fatalf("DJSQUASH_DJANGO path %s holds Django %s, not %s", path, got, v)
 	}
-	return &Django{Version: v, Python: cfg.Python, PythonPath: path}
+	return &Django{Version: v, Python: python, PythonPath: path}
 }

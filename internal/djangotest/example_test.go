@@ -9,8 +9,11 @@ import (
 )
 
 // TestExampleProject migrates examples/bookshop on every supported Django
-// version and engine, checks that models.py and the migrations agree, and
-// that all nine databases end with the same tables, columns and keys.
+// version before 6.0 and every engine, checks that models.py and the
+// migrations agree, and that all nine databases end with the same tables,
+// columns and keys. On 6.x the example's history must first be rewritten
+// by djsquash upgrade (Django 6.0 removed CheckConstraint(check=)): that is
+// cli.TestExampleOnDjango6.
 func TestExampleProject(t *testing.T) {
 	src, err := filepath.Abs(filepath.Join("..", "..", "examples", "bookshop"))
 	if err != nil {
@@ -24,6 +27,9 @@ func TestExampleProject(t *testing.T) {
 	schemas := map[key]*Schema{}
 	t.Run("migrate", func(t *testing.T) {
 		for _, v := range Versions() {
+			if v.Major() >= 6 {
+				continue // cli.TestExampleOnDjango6, after djsquash upgrade
+			}
 			for _, e := range Engines() {
 				v, e := v, e
 				t.Run(fmt.Sprintf("django%s-%s", v, e), func(t *testing.T) {

@@ -541,7 +541,10 @@ func (g *gen) writeSkeleton() error {
 // writeModels renders an app's final state as models.py.
 func (g *gen) writeModels(a *app) error {
 	var b strings.Builder
-	b.WriteString("from django.db import models\n")
+	b.WriteString("import django\nfrom django.db import models\n\n")
+	// Django 5.1 renamed CheckConstraint(check=) to condition=, and 6.0
+	// removed check=; the migrations keep check=, as Django 5.0 wrote it.
+	b.WriteString("CONDITION = \"condition\" if django.VERSION >= (5, 1) else \"check\"\n")
 	for _, md := range a.models {
 		fmt.Fprintf(&b, "\n\nclass %s(models.Model):\n", md.name)
 		for _, f := range md.fields {
@@ -566,7 +569,7 @@ func (g *gen) writeModels(a *app) error {
 		if len(md.checks) > 0 {
 			b.WriteString("        constraints = [\n")
 			for _, c := range md.checks {
-				b.WriteString(render(checkNode(c), 12, ",") + "\n")
+				b.WriteString(render(call("models.CheckConstraint", atom(fmt.Sprintf("**{CONDITION: models.Q((%q, 0))}", c.field+"__gte")), atom(fmt.Sprintf("name=%q", c.name))), 12, ",") + "\n")
 			}
 			b.WriteString("        ]\n")
 		}

@@ -65,6 +65,11 @@ const (
 	// Django4 (4.2 and earlier): imports by module alone; dependencies in
 	// their order.
 	Django4
+	// Django6 writes as Django5 does, without the arguments Django 6.0
+	// removed (CheckConstraint(check=) becomes condition=): a squash or
+	// reset written for 6.x loads there, whatever the history it replaces
+	// was written with.
+	Django6
 )
 
 // Options control the output.
@@ -116,6 +121,9 @@ func Write(f *File, opts Options) (*Result, error) {
 			return nil, fmt.Errorf("operation %d (%s) comes from a file that is not among the sources", i, op.Name())
 		}
 		exprs[i] = OperationExpr(op)
+		if opts.Style == Django6 {
+			exprs[i], _ = m.WithoutRemoved(exprs[i], 6)
+		}
 		c.expr(exprs[i])
 	}
 	for _, d := range f.Dependencies {
@@ -222,7 +230,7 @@ func dependencies(deps []m.Dependency, style Style) string {
 			lines = append(lines, line)
 		}
 	}
-	if style == Django5 {
+	if style != Django4 {
 		sort.Slice(lines, func(i, j int) bool { return sortKey(lines[i]) < sortKey(lines[j]) })
 	}
 	var b strings.Builder
@@ -261,7 +269,7 @@ func sortImports(set map[string]bool, order Style) []string {
 	sort.Slice(out, func(i, j int) bool {
 		fi, mi := key(out[i])
 		fj, mj := key(out[j])
-		if order == Django5 && fi != fj {
+		if order != Django4 && fi != fj {
 			return !fi
 		}
 		if mi != mj {

@@ -1,5 +1,10 @@
+import django
 from django.conf import settings
 from django.db import models
+
+# Django 5.1 renamed CheckConstraint(check=) to condition=, and 6.0 removed
+# check=: the example runs on every version djsquash is tested with.
+CONDITION = "condition" if django.VERSION >= (5, 1) else "check"
 
 
 class Author(models.Model):
@@ -24,7 +29,7 @@ class Book(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                check=models.Q(price__gte=0), name="book_price_non_negative"
+                **{CONDITION: models.Q(price__gte=0)}, name="book_price_non_negative"
             ),
         ]
         indexes = [models.Index(fields=["title"], name="catalog_book_title_idx")]
@@ -67,7 +72,7 @@ class Review(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                check=models.Q(rating__gte=1, rating__lte=5),
+                **{CONDITION: models.Q(rating__gte=1, rating__lte=5)},
                 name="review_rating_1_to_5",
             ),
             models.UniqueConstraint(

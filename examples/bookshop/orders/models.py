@@ -1,3 +1,4 @@
+from catalog.models import CONDITION
 from django.conf import settings
 from django.db import models
 
@@ -45,7 +46,7 @@ class OrderLine(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                check=models.Q(quantity__gt=0), name="orderline_quantity_positive"
+                **{CONDITION: models.Q(quantity__gt=0)}, name="orderline_quantity_positive"
             ),
         ]
 

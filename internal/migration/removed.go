@@ -1,0 +1,150 @@
+package migration
+
+import (
+	"bytes"
+
+	"github.com/djsquash/djsquash/internal/python"
+)
+
+// Removal is a keyword argument a Django version no longer accepts, and
+// the one that replaced it.
+type Removal struct {
+	Class, From, To string
+	RemovedIn       int    // the major version that rejects From
+	Needs           string // the version that introduced To
+}
+
+// Removals are the arguments migrations written by older Djangos use and
+// newer ones reject: Django 5.1 renamed CheckConstraint(check=) to
+// condition=, and 6.0 removed check=.
+var Removals = []Removal{{Class: "CheckConstraint", From: "check", To: "condition", RemovedIn: 6, Needs: "5.1"}}
+
+// RemovedArgument is one use of a removed argument in a file.
+type RemovedArgument struct {
+	Removal
+	// Offset is where the keyword's name starts in the file's source.
+	Offset int
+	// Conflict is set when the call gives the new name as well.
+	Conflict bool
+}
+
+// RemovedArguments finds the arguments Django `target` (a major version)
+// rejects in f, in source order.
+func RemovedArguments(f *python.File, target int) []RemovedArgument {
+	var out []RemovedArgument
+	python.Inspect(f, func(n python.Node) bool {
+		call, ok := n.(*python.Call)
+		if !ok {
+			return true
+		}
+		class := CallClass(call)
+		for _, r := range Removals {
+			if r.Class != class || target < r.RemovedIn {
+				continue
+			}
+			var old *python.Keyword
+			has := false
+			for _, kw := range call.Keywords {
+				switch kw.Arg {
+				case r.From:
+					old = kw
+				case r.To:
+					has = true
+				}
+			}
+			if old != nil {
+				out = append(out, RemovedArgument{Removal: r, Offset: old.Pos(),
+					Conflict: has || !bytes.HasPrefix(f.Src[old.Pos():], []byte(r.From))})
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// RenameRemoved returns src with each removed argument renamed; uses with a
+// conflict are left as they are.
+func RenameRemoved(src []byte, uses []RemovedArgument) []byte {
+	var out bytes.Buffer
+	last := 0
+	for _, u := range uses {
+		if u.Conflict || u.Offset < last {
+			continue
+		}
+		out.Write(src[last:u.Offset])
+		out.WriteString(u.To)
+		last = u.Offset + len(u.From)
+	}
+	out.Write(src[last:])
+	return out.Bytes()
+}
+
+// WithoutRemoved returns a copy of an expression (an operation, a field,
+// an options dict) in which each call that uses an argument Django
+// `target` rejects has it renamed, for a file written for that version;
+// nodes without one are shared. It reports whether anything changed.
+func WithoutRemoved(e python.Expr, target int) (python.Expr, bool) {
+	if e == nil {
+		return e, false
+	}
+	inner, src := python.SourceOf(nil, e)
+	in := func(x python.Expr) python.Expr { return python.InSource(src, x) }
+	each := func(xs []python.Expr) ([]python.Expr, bool) {
+		out := make([]python.Expr, len(xs))
+		changed := false
+		for i, x := range xs {
+			y, ok := WithoutRemoved(in(x), target)
+			out[i], changed = y, changed || ok
+		}
+		return out, changed
+	}
+	switch x := inner.(type) {
+	case *python.Call:
+		class := CallClass(x)
+		args, changed := each(x.Args)
+		var kws []*python.Keyword
+		for _, k := range x.Keywords {
+			name := k.Arg
+			for _, r := range Removals {
+				if r.Class == class && r.From == k.Arg && target >= r.RemovedIn && !hasKeyword(x, r.To) {
+					name, changed = r.To, true
+				}
+			}
+			v, ok := WithoutRemoved(in(k.Value), target)
+			changed = changed || ok
+			kws = append(kws, python.NewKeyword(name, v))
+		}
+		if !changed {
+			return e, false
+		}
+		return python.NewCall(in(x.Func), args, kws...), true
+	case *python.List:
+		if elts, ok := each(x.Elts); ok {
+			return python.NewList(elts...), true
+		}
+	case *python.Tuple:
+		if elts, ok := each(x.Elts); ok {
+			return python.NewTuple(elts...), true
+		}
+	case *python.Dict:
+		if vals, ok := each(x.Values); ok {
+			keys := make([]python.Expr, len(x.Keys))
+			for i, k := range x.Keys {
+				if k != nil {
+					keys[i] = in(k)
+				}
+			}
+			return python.NewDict(keys, vals), true
+		}
+	}
+	return e, false
+}
+
+func hasKeyword(c *python.Call, name string) bool {
+	for _, k := range c.Keywords {
+		if k.Arg == name {
+			return true
+		}
+	}
+	return false
+}
