@@ -299,20 +299,24 @@ func randomCases(seed uint64, n int) []tcase {
 // sequences optimize to Django's list, or (where Django's list fails
 // replay) to a valid one; every result replays to the input's state.
 func TestRandomSequencesMatchDjango(t *testing.T) {
-	dj := djangotest.RequireDjango(t, "5.2")
 	cases := randomCases(1, 2000)
 	for _, c := range cases {
 		if _, err := replay(c.app, parseOps(t, c.app, c.input)); err != nil {
 			t.Fatalf("%s: the generator wrote an invalid sequence: %v\n%s", c.name, err, c.input)
 		}
 	}
-	deviated := differential(t, dj, cases)
-	reasons := map[string]int{}
-	for _, r := range deviated {
-		if strings.HasPrefix(r, "input fails in real Django") {
-			r = "input fails in real Django (not judged)"
-		}
-		reasons[r]++
+	for _, v := range []djangotest.Version{"5.2", "6.1"} {
+		t.Run("django"+string(v), func(t *testing.T) {
+			t.Parallel()
+			deviated := differential(t, djangotest.RequireDjango(t, v), cases)
+			reasons := map[string]int{}
+			for _, r := range deviated {
+				if strings.HasPrefix(r, "input fails in real Django") {
+					r = "input fails in real Django (not judged)"
+				}
+				reasons[r]++
+			}
+			t.Logf("Django %s: %d random sequences, %d where Django's result fails replay and ours does not: %v", v, len(cases), len(deviated), reasons)
+		})
 	}
-	t.Logf("%d random sequences, %d where Django's result fails replay and ours does not: %v", len(cases), len(deviated), reasons)
 }
