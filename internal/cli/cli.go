@@ -41,6 +41,9 @@ type env struct {
 	stderr io.Writer
 	g      globals
 	h      hooks
+	// target is the Django major version a command's --django names (0:
+	// not given); it overrides the environment's.
+	target int
 }
 
 // hooks are the points tests stop a command at; commands leave them nil.

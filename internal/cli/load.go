@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
 
+	pyenv "github.com/djsquash/djsquash/internal/env"
 	"github.com/djsquash/djsquash/internal/graph"
 	"github.com/djsquash/djsquash/internal/project"
 )
@@ -13,6 +15,10 @@ import (
 type loaded struct {
 	*project.Loaded
 	graph *graph.Graph // with nothing applied
+	// django is the Django major version the project runs: a command's
+	// --django when given, else the one in the project's environment; 0
+	// when neither says. 6 and later load squashes of squashes.
+	django int
 }
 
 // load reads the project under --project and builds its graph.
@@ -33,9 +39,19 @@ func (e *env) load() (*loaded, error) {
 		}
 		return nil, usageErr("no migrations found under %s (looked for migrations packages with an __init__.py)", e.g.project)
 	}
-	g := graph.Build(l.Migrations, graph.Options{Apps: l.AppLabels()})
+	major := e.target
+	if major == 0 {
+		found, err := pyenv.Find(context.Background(), l.Root, "", l.Config.Python)
+		if e.g.verbose > 0 {
+			fmt.Fprintf(e.stderr, "djsquash: environment: %s\n", pyenv.Describe(found, err))
+		}
+		if err == nil && found.Django != nil {
+			major = found.Django.Major
+		}
+	}
+	g := graph.Build(l.Migrations, graph.Options{Apps: l.AppLabels(), NestedReplacements: major >= 6})
 	l.Locate(g.Diagnostics)
-	return &loaded{Loaded: l, graph: g}, nil
+	return &loaded{Loaded: l, graph: g, django: major}, nil
 }
 
 // selectApps validates app labels given on the command line; nil means all.

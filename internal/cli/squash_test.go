@@ -30,6 +30,10 @@ type squashScenario struct {
 	src     string
 	partial []string // migrate arguments that stop inside a squashed range
 	rows    string   // a COUNT(*) query over rows data migrations create
+	// nested is an existing squash ("app", "name") that a squash written
+	// for Django 6.x replaces (6.0 loads squashes of squashes; before,
+	// the range is split around it).
+	nested string
 }
 
 // TestSquashMigrates: the whole-project squash of the example, of the
@@ -78,17 +82,17 @@ func TestSquashMigrates(t *testing.T) {
 		t.Fatal(err)
 	}
 	scenarios := map[string]squashScenario{
-		"example":          {example, []string{"catalog", "0012"}, "SELECT COUNT(*) FROM catalog_category"},
-		"mixed":            {mixed, []string{"library", "0003_more"}, "SELECT COUNT(*) FROM library_rack WHERE code <> ''"},
-		"synthetic":        {synthetic, []string{"app01", "0005"}, "SELECT 1"},
-		"get_model":        {getModel, []string{"alpha", "0002"}, "SELECT COUNT(*) FROM alpha_note"},
-		"class_lists":      {classLists, []string{"shop", "0001"}, "SELECT COUNT(*) + 1 FROM shop_legacy_item"},
-		"latent":           {latent, []string{"alpha", "0001"}, "SELECT COUNT(*) FROM zulu_note"},
-		"preserve_default": {preserve, []string{"shop", "0001"}, "SELECT COUNT(*) + 1 FROM shop_item"},
-		"app_settings":     {appSettings, []string{"api", "0002"}, "SELECT COUNT(*) + 1 FROM api_client"},
-		"existing_default": {existingDefault, []string{"shop", "0002"}, "SELECT COUNT(*) FROM shop_token WHERE version = 1"},
-		"deferred":         {deferred, []string{"idx", "0002"}, "SELECT COUNT(*) FROM idx_book"},
-		"encoding":         {encoding, []string{"shop", "0001"}, "SELECT COUNT(*) FROM shop_tag WHERE name = 'caf\u00e9'"},
+		"example":          {example, []string{"catalog", "0012"}, "SELECT COUNT(*) FROM catalog_category", ""},
+		"mixed":            {mixed, []string{"library", "0003_more"}, "SELECT COUNT(*) FROM library_rack WHERE code <> ''", `("library", "0001_squashed_0002_seed")`},
+		"synthetic":        {synthetic, []string{"app01", "0005"}, "SELECT 1", ""},
+		"get_model":        {getModel, []string{"alpha", "0002"}, "SELECT COUNT(*) FROM alpha_note", ""},
+		"class_lists":      {classLists, []string{"shop", "0001"}, "SELECT COUNT(*) + 1 FROM shop_legacy_item", ""},
+		"latent":           {latent, []string{"alpha", "0001"}, "SELECT COUNT(*) FROM zulu_note", ""},
+		"preserve_default": {preserve, []string{"shop", "0001"}, "SELECT COUNT(*) + 1 FROM shop_item", ""},
+		"app_settings":     {appSettings, []string{"api", "0002"}, "SELECT COUNT(*) + 1 FROM api_client", ""},
+		"existing_default": {existingDefault, []string{"shop", "0002"}, "SELECT COUNT(*) FROM shop_token WHERE version = 1", ""},
+		"deferred":         {deferred, []string{"idx", "0002"}, "SELECT COUNT(*) FROM idx_book", ""},
+		"encoding":         {encoding, []string{"shop", "0001"}, "SELECT COUNT(*) FROM shop_tag WHERE name = 'caf\u00e9'", ""},
 	}
 	type combo struct {
 		v      djangotest.Version
@@ -119,6 +123,10 @@ func TestSquashMigrates(t *testing.T) {
 }
 
 func checkSquash(t *testing.T, sc squashScenario, v djangotest.Version, engine djangotest.Engine) {
+	var style []string
+	if v.Major() >= 6 {
+		style = []string{"--django", "6"}
+	}
 	orig := newProject(t, sc.src, v, engine)
 	orig.Migrate()
 	want := orig.Schema()
@@ -126,7 +134,19 @@ func checkSquash(t *testing.T, sc squashScenario, v djangotest.Version, engine d
 
 	// (1) fresh database, squashed tree.
 	fresh := newProject(t, sc.src, v, engine)
-	squashProject(t, fresh.Dir)
+	before := migrationFiles(t, fresh.Dir)
+	squashOut := squashProject(t, fresh.Dir, style...)
+	if sc.nested != "" {
+		nested := false
+		for name, text := range migrationFiles(t, fresh.Dir) {
+			if _, old := before[name]; !old && strings.Contains(text, sc.nested) {
+				nested = true
+			}
+		}
+		if split := strings.Contains(squashOut, "it is a squash itself"); nested == split || nested != (v.Major() >= 6) {
+			t.Errorf("Django %s: a new squash replaces the squash %s: %v; the range split around it: %v\n%s", v, sc.nested, nested, split, squashOut)
+		}
+	}
 	out := fresh.Migrate()
 	if !strings.Contains(out, "squashed") {
 		t.Errorf("migrate did not apply the squashes:\n%s", out)
@@ -148,7 +168,7 @@ func checkSquash(t *testing.T, sc squashScenario, v djangotest.Version, engine d
 	}
 
 	// (2) migrated with the originals, then the squashes added.
-	squashProject(t, orig.Dir)
+	squashProject(t, orig.Dir, style...)
 	if out := orig.Migrate(); !strings.Contains(out, "No migrations to apply") {
 		t.Errorf("migrate after adding the squashes applied something:\n%s", out)
 	}
@@ -160,7 +180,7 @@ func checkSquash(t *testing.T, sc squashScenario, v djangotest.Version, engine d
 	// (3) partway into a range, then the squashes added.
 	part := newProject(t, sc.src, v, engine)
 	part.Migrate(sc.partial...)
-	squashProject(t, part.Dir)
+	squashProject(t, part.Dir, style...)
 	part.Migrate()
 	if d := djangotest.Diff(want, part.Schema()); d != "" {
 		t.Errorf("schema after finishing a partial migration differs:\n%s", d)

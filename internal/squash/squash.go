@@ -48,6 +48,9 @@ type Options struct {
 	SquashedName string // --squashed-name
 	Header       string // first comment line; "" for none
 	Style        writer.Style
+	// Nested is set for Django 6.0 and later, whose loader resolves a
+	// squash that replaces a squash: a range may then hold one.
+	Nested bool
 }
 
 // Plan is what a squash would write.
@@ -359,7 +362,7 @@ func (p *planner) chunk() []*chunk {
 			}
 		}
 		app, in := p.inRange[k]
-		if in && len(n.Migration.Replaces) > 0 {
+		if in && len(n.Migration.Replaces) > 0 && !p.opts.Nested {
 			// An existing squash stays as it is: Django before 6.0 meets
 			// squashes in an arbitrary order, and a squash replacing a
 			// squash then fails to load on some runs. The range goes on
@@ -447,14 +450,32 @@ func (p *planner) squashes(chunks []*chunk) []*Squash {
 	for _, c := range chunks {
 		byApp[c.app] = append(byApp[c.app], c)
 	}
+	byKey := map[m.Key]*m.Migration{}
+	for _, mig := range p.l.Migrations {
+		byKey[mig.Key] = mig
+	}
 	for _, c := range chunks {
 		if len(c.migs) < 2 {
 			continue // a squash of one migration would only copy it
 		}
 		s := &Squash{App: c.app, Migrations: c.migs}
 		inChunk := map[m.Key]bool{}
-		for _, mig := range c.migs {
+		var within func(mig *m.Migration)
+		within = func(mig *m.Migration) {
 			inChunk[mig.Key] = true
+			// A squash in the range (Options.Nested) stands for what it
+			// replaces: a dependency on one of those is inside too.
+			for _, r := range mig.Replaces {
+				if !inChunk[r.Key] {
+					inChunk[r.Key] = true
+					if rm := byKey[r.Key]; rm != nil {
+						within(rm)
+					}
+				}
+			}
+		}
+		for _, mig := range c.migs {
+			within(mig)
 		}
 		seenDep := map[string]bool{}
 		seenRep := map[m.Key]bool{}
@@ -623,7 +644,7 @@ func (p *planner) replay(squashes []*Squash) (*cut, []cut, *diag.Diagnostic) {
 		}
 	}
 	graph.SortByKey(migs)
-	ng := graph.Build(migs, graph.Options{Apps: p.l.AppLabels()})
+	ng := graph.Build(migs, graph.Options{Apps: p.l.AppLabels(), NestedReplacements: p.opts.Nested})
 	// Errors the original graph has too are the project's (in apps the
 	// squash neither touches nor depends on: the caller gates the rest),
 	// not the squash's doing.

@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/djsquash/djsquash/internal/changeset"
+	"github.com/djsquash/djsquash/internal/env"
 	"github.com/djsquash/djsquash/internal/migration"
 	"github.com/djsquash/djsquash/internal/project"
 	"github.com/djsquash/djsquash/internal/recorder"
@@ -329,52 +330,9 @@ func run(ctx context.Context, timeout time.Duration, py, dir string, env []strin
 	return out.String(), err
 }
 
-// FindPython finds the project's interpreter: the flag, then
-// [tool.djsquash] python, $VIRTUAL_ENV, .venv or venv in the project, then
-// python3 on PATH. how says which.
+// FindPython finds the project's interpreter (env.FindPython).
 func FindPython(root, flag, config string) (path, how string, err error) {
-	look := func(p string) (string, bool) {
-		if p == "" {
-			return "", false
-		}
-		if !strings.ContainsRune(p, filepath.Separator) {
-			found, err := exec.LookPath(p)
-			return found, err == nil
-		}
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(root, p)
-		}
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			return p, true
-		}
-		return "", false
-	}
-	if flag != "" {
-		if p, ok := look(flag); ok {
-			return p, "--python", nil
-		}
-		return "", "", fmt.Errorf("--python %s: no such interpreter", flag)
-	}
-	if config != "" {
-		if p, ok := look(config); ok {
-			return p, "[tool.djsquash] python", nil
-		}
-		return "", "", fmt.Errorf("[tool.djsquash] python = %q: no such interpreter", config)
-	}
-	if venv := os.Getenv("VIRTUAL_ENV"); venv != "" {
-		if p, ok := look(filepath.Join(venv, "bin", "python")); ok {
-			return p, "$VIRTUAL_ENV", nil
-		}
-	}
-	for _, v := range []string{".venv", "venv"} {
-		if p, ok := look(filepath.Join(root, v, "bin", "python")); ok {
-			return p, v + " in the project", nil
-		}
-	}
-	if p, ok := look("python3"); ok {
-		return p, "python3 on PATH", nil
-	}
-	return "", "", errors.New("no Python found: pass --python, set [tool.djsquash] python, or activate the project's virtualenv")
+	return env.FindPython(root, flag, config)
 }
 
 // copyTree copies the project, leaving out what a run leaves behind and
