@@ -8,6 +8,7 @@ import (
 
 	pyenv "github.com/djsquash/djsquash/internal/env"
 	"github.com/djsquash/djsquash/internal/graph"
+	"github.com/djsquash/djsquash/internal/migration"
 	"github.com/djsquash/djsquash/internal/project"
 )
 
@@ -19,6 +20,25 @@ type loaded struct {
 	// --django when given, else the one in the project's environment; 0
 	// when neither says. 6 and later load squashes of squashes.
 	django int
+	// external are the installed apps outside the project, read from the
+	// project's environment (nil without one); full is the graph with
+	// their migrations, what show, graph, check and status present.
+	external *project.External
+	full     *graph.Graph
+}
+
+// view is the graph commands show: with the installed apps' migrations
+// when the environment gave them.
+func (l *loaded) view() *graph.Graph {
+	if l.full != nil {
+		return l.full
+	}
+	return l.graph
+}
+
+// isExternal reports an installed app outside the project.
+func (l *loaded) isExternal(app string) bool {
+	return l.external != nil && l.external.Labels()[app]
 }
 
 // load reads the project under --project and builds its graph.
@@ -40,18 +60,43 @@ func (e *env) load() (*loaded, error) {
 		return nil, usageErr("no migrations found under %s (looked for migrations packages with an __init__.py)", e.g.project)
 	}
 	major := e.target
-	if major == 0 {
-		found, err := pyenv.Find(context.Background(), l.Root, "", l.Config.Python)
-		if e.g.verbose > 0 {
-			fmt.Fprintf(e.stderr, "djsquash: environment: %s\n", pyenv.Describe(found, err))
-		}
-		if err == nil && found.Django != nil {
-			major = found.Django.Major
+	found, err := pyenv.Find(context.Background(), l.Root, "", l.Config.Python)
+	if e.g.verbose > 0 {
+		fmt.Fprintf(e.stderr, "djsquash: environment: %s\n", pyenv.Describe(found, err))
+	}
+	if major == 0 && err == nil && found.Django != nil {
+		major = found.Django.Major
+	}
+	opts := graph.Options{Apps: l.AppLabels(), NestedReplacements: major >= 6}
+	g := graph.Build(l.Migrations, opts)
+	l.Locate(g.Diagnostics)
+	lp := &loaded{Loaded: l, graph: g, django: major}
+	if err == nil {
+		// The installed apps' migrations (contrib, third-party), read
+		// from the environment's sys.path: what showmigrations lists.
+		if x := l.ReadInstalled(found.SysPath); len(x.Migrations) > 0 {
+			apps := l.AppLabels()
+			for a := range x.Labels() {
+				apps[a] = true
+			}
+			opts.Apps = apps
+			lp.external, lp.full = x, graph.Build(append(append([]*migration.Migration{}, l.Migrations...), x.Migrations...), opts)
+			l.Locate(lp.full.Diagnostics)
+			if e.g.verbose > 0 {
+				fmt.Fprintf(e.stderr, "djsquash: installed apps outside the project: %d migrations of %s\n", len(x.Migrations), strings.Join(sortedKeys(x.Labels()), ", "))
+			}
 		}
 	}
-	g := graph.Build(l.Migrations, graph.Options{Apps: l.AppLabels(), NestedReplacements: major >= 6})
-	l.Locate(g.Diagnostics)
-	return &loaded{Loaded: l, graph: g, django: major}, nil
+	return lp, nil
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // selectApps validates app labels given on the command line; nil means all.
@@ -79,12 +124,43 @@ func (l *loaded) selectApps(names []string) (map[string]bool, error) {
 	return out, nil
 }
 
+// selectShown is selectApps for commands that only show: an installed
+// app outside the project may be named too.
+func (l *loaded) selectShown(names []string) (map[string]bool, error) {
+	var ext, own []string
+	for _, n := range names {
+		if l.isExternal(n) {
+			ext = append(ext, n)
+		} else {
+			own = append(own, n)
+		}
+	}
+	only, err := l.selectApps(own)
+	if err != nil || len(ext) == 0 {
+		return only, err
+	}
+	if only == nil {
+		only = map[string]bool{}
+	}
+	for _, n := range ext {
+		only[n] = true
+	}
+	return only, nil
+}
+
 // appOrder lists the selected apps' labels, sorted.
 func (l *loaded) appOrder(only map[string]bool) []string {
 	var out []string
 	for _, a := range l.Apps {
 		if only == nil || only[a.Label] {
 			out = append(out, a.Label)
+		}
+	}
+	if l.external != nil {
+		for _, a := range l.external.Apps {
+			if only == nil || only[a.Label] {
+				out = append(out, a.Label)
+			}
 		}
 	}
 	sort.Strings(out)
@@ -95,10 +171,11 @@ func (l *loaded) appOrder(only map[string]bool) []string {
 func (l *loaded) appPlan(app string) []graph.Key {
 	var out []graph.Key
 	seen := map[graph.Key]bool{}
-	for _, leaf := range l.graph.LeafNodes(app) {
-		for _, k := range l.graph.ForwardsPlan(leaf) {
+	g := l.view()
+	for _, leaf := range g.LeafNodes(app) {
+		for _, k := range g.ForwardsPlan(leaf) {
 			if k.App == app && !seen[k] {
-				if n := l.graph.Node(k); n != nil && n.Migration != nil {
+				if n := g.Node(k); n != nil && n.Migration != nil {
 					seen[k] = true
 					out = append(out, k)
 				}

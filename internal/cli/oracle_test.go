@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,8 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// djangoPlan extracts project migrations from showmigrations --plan output
-// ("[ ]  app.name" lines), in order.
+// djangoPlan extracts the migrations of apps (nil: all) from showmigrations
+// --plan output ("[ ]  app.name" lines), in order.
 func djangoPlan(out string, apps map[string]bool) []string {
 	var plan []string
 	for _, line := range strings.Split(out, "\n") {
@@ -19,7 +20,7 @@ func djangoPlan(out string, apps map[string]bool) []string {
 			continue
 		}
 		name := strings.TrimSpace(line[3:])
-		if app, _, ok := strings.Cut(name, "."); ok && apps[app] {
+		if app, _, ok := strings.Cut(name, "."); ok && (apps == nil || apps[app]) {
 			plan = append(plan, name)
 		}
 	}
@@ -38,6 +39,59 @@ func ourPlan(t *testing.T, dir string) []string {
 		plan = append(plan, name)
 	}
 	return plan
+}
+
+// withEnvironment gives a project copy an environment of its own: a
+// wrapper interpreter with dj's PYTHONPATH, named in [tool.djsquash]
+// python (parallel tests cannot each set PYTHONPATH).
+func withEnvironment(t *testing.T, dir string, dj *djangotest.Django) {
+	t.Helper()
+	wrapper := filepath.Join(t.TempDir(), "python")
+	script := "#!/bin/sh\nPYTHONPATH='" + dj.PythonPath + "' exec '" + dj.Python + "' \"$@\"\n"
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte("[tool.djsquash]\npython = \""+wrapper+"\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// showLines is show --plan's output as showmigrations --plan names them.
+func showLines(t *testing.T, dir string) []string {
+	t.Helper()
+	code, out, errOut := run(t, "--project", dir, "show", "--plan")
+	if code != ExitOK {
+		t.Fatalf("show --plan: exit %d\n%s", code, errOut)
+	}
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		name, _, _ := strings.Cut(l, " ")
+		lines = append(lines, name)
+	}
+	return lines
+}
+
+// TestShowPlanWithInstalledApps: with the project's environment, show
+// --plan lists the installed apps' migrations too (contenttypes, auth),
+// and equals showmigrations --plan line for line, on every Django of the
+// matrix.
+func TestShowPlanWithInstalledApps(t *testing.T) {
+	src, _ := filepath.Abs("../../examples/bookshop")
+	for _, v := range djangotest.Versions() {
+		t.Run("django"+string(v), func(t *testing.T) {
+			t.Parallel()
+			p := newProject(t, src, v, djangotest.SQLite)
+			withEnvironment(t, p.Dir, p.Django)
+			want := djangoPlan(p.ShowMigrations(true), nil)
+			got := showLines(t, p.Dir)
+			if len(want) <= 47 {
+				t.Fatalf("Django listed %d migrations: the installed apps' are missing", len(want))
+			}
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("show --plan differs from showmigrations --plan (-django +djsquash):\n%s", d)
+			}
+		})
+	}
 }
 
 // TestShowPlanMatchesDjango: the global order of the example project's

@@ -23,7 +23,7 @@ imported: files are read as source.`,
 			if err != nil {
 				return err
 			}
-			only, err := l.selectApps(args)
+			only, err := l.selectShown(args)
 			if err != nil {
 				return err
 			}
@@ -42,11 +42,13 @@ type showMigration struct {
 	Name     string   `json:"name"`
 	File     string   `json:"file"`
 	Replaces []string `json:"replaces,omitempty"`
+	// External marks an installed app outside the project.
+	External bool `json:"external,omitempty"`
 }
 
 func (l *loaded) describe(k graph.Key) showMigration {
-	n := l.graph.Node(k)
-	s := showMigration{App: k.App, Name: k.Name}
+	n := l.view().Node(k)
+	s := showMigration{App: k.App, Name: k.Name, External: l.isExternal(k.App)}
 	if n != nil && n.Migration != nil {
 		s.File = n.Migration.File
 		for _, r := range n.Migration.Replaces {
@@ -70,10 +72,14 @@ func showList(e *env, l *loaded, only map[string]bool) error {
 		apps = append(apps, a)
 	}
 	if e.g.json {
-		return writeJSON(e, map[string]any{"apps": apps, "diagnostics": l.graph.Diagnostics})
+		return writeJSON(e, map[string]any{"apps": apps, "diagnostics": l.view().Diagnostics})
 	}
 	for _, a := range apps {
-		fmt.Fprintln(e.stdout, a.App)
+		if l.isExternal(a.App) {
+			fmt.Fprintf(e.stdout, "%s (installed, outside the project)\n", a.App)
+		} else {
+			fmt.Fprintln(e.stdout, a.App)
+		}
 		if len(a.Migrations) == 0 {
 			fmt.Fprintln(e.stdout, " (no migrations)")
 		}
@@ -89,20 +95,21 @@ func showList(e *env, l *loaded, only map[string]bool) error {
 }
 
 func showPlan(e *env, l *loaded, only map[string]bool) error {
+	g := l.view()
 	var targets []graph.Key
-	for _, k := range l.graph.LeafNodes("") {
+	for _, k := range g.LeafNodes("") {
 		if only == nil || only[k.App] {
 			targets = append(targets, k)
 		}
 	}
 	var plan []showMigration
-	for _, k := range l.graph.Plan(targets...) {
-		if n := l.graph.Node(k); n != nil && n.Migration != nil {
+	for _, k := range g.Plan(targets...) {
+		if n := g.Node(k); n != nil && n.Migration != nil {
 			plan = append(plan, l.describe(k))
 		}
 	}
 	if e.g.json {
-		return writeJSON(e, map[string]any{"plan": plan, "diagnostics": l.graph.Diagnostics})
+		return writeJSON(e, map[string]any{"plan": plan, "diagnostics": l.view().Diagnostics})
 	}
 	for _, m := range plan {
 		line := m.App + "." + m.Name
