@@ -110,6 +110,17 @@ Exit status 1 when there is an error.`,
 func checkProject(l *loaded) []diag.Diagnostic {
 	ds := append([]diag.Diagnostic{}, l.Diagnostics...)
 	ds = append(ds, followOnsDropped(l, l.graph.Diagnostics)...)
+	if l.full != nil {
+		// What the installed apps lack: a dependency on a migration of
+		// theirs that does not exist is Django's NodeNotFoundError.
+		for _, d := range l.full.NewErrors(l.graph) {
+			if d.Code == graph.CodeMissingNode {
+				d.Message += fmt.Sprintf(" (the installed apps are %s's: %s)", l.installed, strings.Join(sortedKeys(l.external.Labels()), ", "))
+				d.Hint = "depend on a migration the installed version has, or upgrade it"
+				ds = append(ds, d)
+			}
+		}
+	}
 	conflicts := l.graph.Conflicts()
 	// An unreadable file has no known dependencies, so it looks like a
 	// second leaf; a dependency on a missing node cuts a branch off; a

@@ -46,3 +46,31 @@ class Migration(migrations.Migration):
 		t.Errorf("check with Django 6.1 in the environment: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestCheckSeesInstalledApps: a project migration depending on a contrib
+// migration the installed Django lacks: with the environment, check fails
+// with the NodeNotFoundError real Django raises, naming the version;
+// without one, the dependency is assumed to exist.
+func TestCheckSeesInstalledApps(t *testing.T) {
+	example, _ := filepath.Abs("../../examples/bookshop")
+	p := djangotest.NewProject(t, example, "5.2", djangotest.SQLite)
+	file := filepath.Join(p.Dir, "accounts", "migrations", "0001_initial.py")
+	src, _ := os.ReadFile(file)
+	edited := strings.Replace(string(src), `("auth", "0012_alter_user_first_name_max_length")`, `("auth", "0099_future_change")`, 1)
+	if edited == string(src) {
+		t.Fatal("the example's accounts.0001_initial no longer depends on auth.0012")
+	}
+	os.WriteFile(file, []byte(edited), 0o644)
+	const want = "Migration accounts.0001_initial dependencies reference nonexistent parent node ('auth', '0099_future_change')"
+	if code, out, errOut := run(t, "--project", p.Dir, "check"); code != ExitOK {
+		t.Errorf("check without an environment (the dependency is assumed to exist): exit %d\n%s%s", code, out, errOut)
+	}
+	withEnvironment(t, p.Dir, p.Django)
+	code, out, errOut := run(t, "--project", p.Dir, "check")
+	if code != ExitProblems || !strings.Contains(out+errOut, want) || !strings.Contains(out+errOut, "Django 5.2.") {
+		t.Errorf("check with Django 5.2 installed: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := p.Manage("showmigrations"); err == nil || !strings.Contains(err.Error(), "NodeNotFoundError: "+want) {
+		t.Errorf("real Django: %v", err)
+	}
+}

@@ -25,6 +25,9 @@ type loaded struct {
 	// their migrations, what show, graph, check and status present.
 	external *project.External
 	full     *graph.Graph
+	// installed names the environment's Django ("Django 5.2.8"), for
+	// messages about what it lacks.
+	installed string
 }
 
 // view is the graph commands show: with the installed apps' migrations
@@ -81,6 +84,10 @@ func (e *env) load() (*loaded, error) {
 			}
 			opts.Apps = apps
 			lp.external, lp.full = x, graph.Build(append(append([]*migration.Migration{}, l.Migrations...), x.Migrations...), opts)
+			lp.installed = "the environment's packages"
+			if found.Django != nil {
+				lp.installed = "Django " + found.Django.String()
+			}
 			l.Locate(lp.full.Diagnostics)
 			if e.g.verbose > 0 {
 				fmt.Fprintf(e.stderr, "djsquash: installed apps outside the project: %d migrations of %s\n", len(x.Migrations), strings.Join(sortedKeys(x.Labels()), ", "))
