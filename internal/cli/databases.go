@@ -136,13 +136,18 @@ func eachJob[T any](jobs []dbJob, workers int, tick func(done, total int), fn fu
 }
 
 // loadTargets is the start of every command that reads databases: the
-// project, the apps named, the databases to read.
-func (e *env) loadTargets(f *dbFlags, apps []string) (*loaded, map[string]bool, []*recorder.Target, error) {
+// project, the apps named (installed apps outside the project too when
+// shown), the databases to read.
+func (e *env) loadTargets(f *dbFlags, apps []string, shown bool) (*loaded, map[string]bool, []*recorder.Target, error) {
 	lp, err := e.load()
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	only, err := lp.selectApps(apps)
+	sel := lp.selectApps
+	if shown {
+		sel = lp.selectShown
+	}
+	only, err := sel(apps)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/djsquash/djsquash/internal/djangotest"
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestEnvironmentDecides: the Django of the project's environment (found
@@ -72,5 +73,38 @@ func TestCheckSeesInstalledApps(t *testing.T) {
 	}
 	if _, err := p.Manage("showmigrations"); err == nil || !strings.Contains(err.Error(), "NodeNotFoundError: "+want) {
 		t.Errorf("real Django: %v", err)
+	}
+}
+
+// TestStatusWithInstalledApps: with the project's environment, status
+// lists every app of the database as showmigrations does, the installed
+// apps outside the project marked, on a database migrated partway, with
+// Django 5.2 and 6.1.
+func TestStatusWithInstalledApps(t *testing.T) {
+	example, _ := filepath.Abs("../../examples/bookshop")
+	for _, v := range []djangotest.Version{"5.2", "6.1"} {
+		t.Run("django"+string(v), func(t *testing.T) {
+			t.Parallel()
+			p := newProject(t, example, v, djangotest.SQLite)
+			p.Migrate("catalog", "0005")
+			withEnvironment(t, p.Dir, p.Django)
+			got, _ := ourMarks(t, p.Dir, dbURL(p.DB))
+			apps := map[string]bool{}
+			for _, m := range got {
+				app, _, _ := strings.Cut(m, ".")
+				apps[app] = true
+			}
+			if !apps["auth"] || !apps["contenttypes"] {
+				t.Fatalf("status lists no installed app: %v", apps)
+			}
+			want := djangoMarks(p.ShowMigrations(false), apps)
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("status differs from showmigrations (-django +djsquash):\n%s", d)
+			}
+			_, out, _ := run(t, "--project", p.Dir, "status", "--database", dbURL(p.DB))
+			if !strings.Contains(out, "  auth (installed)") || strings.Contains(out, "catalog (installed)") {
+				t.Errorf("status text:\n%s", out)
+			}
+		})
 	}
 }

@@ -249,7 +249,7 @@ func (e *env) record(ctx context.Context, apps []string, f *recordFlags) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	lp, only, targets, err := e.loadTargets(&f.db, apps)
+	lp, only, targets, err := e.loadTargets(&f.db, apps, false)
 	if err != nil {
 		return err
 	}

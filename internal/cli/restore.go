@@ -45,7 +45,7 @@ func (e *env) restore(ctx context.Context, from string, f *restoreFlags) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	_, _, targets, err := e.loadTargets(&f.db, nil)
+	_, _, targets, err := e.loadTargets(&f.db, nil, false)
 	if err != nil {
 		return err
 	}

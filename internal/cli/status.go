@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/djsquash/djsquash/internal/migration"
 	"github.com/djsquash/djsquash/internal/status"
 	"github.com/spf13/cobra"
 )
@@ -41,7 +42,7 @@ func runStatus(ctx context.Context, e *env, f *dbFlags, apps []string) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	lp, only, targets, err := e.loadTargets(f, apps)
+	lp, only, targets, err := e.loadTargets(f, apps, true)
 	if err != nil {
 		return err
 	}
@@ -58,7 +59,16 @@ func runStatus(ctx context.Context, e *env, f *dbFlags, apps []string) error {
 		}
 		recs = append(recs, status.Recorded{Name: r.name, Rows: r.rows})
 	}
-	report := status.Compute(status.Input{Migrations: lp.Migrations, Apps: lp.AppLabels(), Only: only}, recs)
+	in := status.Input{Migrations: lp.Migrations, Apps: lp.AppLabels(), Only: only, Nested: lp.django >= 6}
+	if lp.external != nil {
+		// Every app of every database, as showmigrations lists them.
+		in.Migrations = append(append([]*migration.Migration{}, lp.Migrations...), lp.external.Migrations...)
+		in.External = lp.external.Labels()
+		for a := range in.External {
+			in.Apps[a] = true
+		}
+	}
+	report := status.Compute(in, recs)
 	var checks []schemaCheck
 	drift := false
 	if f.schemaCheck {
@@ -99,11 +109,15 @@ func printStatus(w io.Writer, r *status.Report, verbose bool) {
 	for _, d := range r.Databases {
 		fmt.Fprintf(w, "%s\n", d.Name)
 		for _, a := range d.Apps {
+			name := a.App
+			if a.External {
+				name += " (installed)" // outside the project
+			}
 			if !verbose && a.Unapplied == 0 {
-				fmt.Fprintf(w, "  %-24s up to date (%d)\n", a.App, len(a.Entries))
+				fmt.Fprintf(w, "  %-24s up to date (%d)\n", name, len(a.Entries))
 				continue
 			}
-			fmt.Fprintf(w, "  %s\n", a.App)
+			fmt.Fprintf(w, "  %s\n", name)
 			for _, m := range a.Entries {
 				mark := map[status.Mark]string{status.Applied: "[X]", status.Unapplied: "[ ]", status.Unrecorded: "[-]"}[m.Mark]
 				title := m.Name

@@ -43,6 +43,9 @@ type App struct {
 	App       string  `json:"app"`
 	Entries   []Entry `json:"migrations"`
 	Unapplied int     `json:"unapplied"`
+	// External marks an installed app outside the project (contrib,
+	// third-party), read from the project's environment.
+	External bool `json:"external,omitempty"`
 }
 
 // SquashState says how far one database got through a squash.
@@ -120,6 +123,9 @@ type Input struct {
 	Apps       map[string]bool        // the project's apps with migrations
 	Only       map[string]bool        // restrict lists to these apps (nil: all)
 	Nested     bool                   // Django 6.0 squash-of-squash loader
+	// External are the installed apps outside the project among Apps:
+	// listed and marked, never given prune verdicts.
+	External map[string]bool
 }
 
 // Recorded is what one database holds.
@@ -136,7 +142,7 @@ func Compute(in Input, dbs []Recorded) *Report {
 	}
 	// One verdict per squash found on disk, in load order.
 	for _, m := range in.Migrations {
-		if len(m.Replaces) == 0 || (in.Only != nil && !in.Only[m.App]) {
+		if len(m.Replaces) == 0 || (in.Only != nil && !in.Only[m.App]) || in.External[m.App] {
 			continue
 		}
 		v := Verdict{Squash: m.Key.String(), SafeToPrune: len(dbs) > 0}
@@ -178,7 +184,7 @@ func database(in Input, db Recorded) Database {
 	}
 	sort.Strings(apps)
 	for _, app := range apps {
-		st := App{App: app, Entries: []Entry{}}
+		st := App{App: app, Entries: []Entry{}, External: in.External[app]}
 		shown := map[Key]bool{}
 		for _, leaf := range g.LeafNodes(app) {
 			for _, k := range g.ForwardsPlan(leaf) {
