@@ -23,7 +23,7 @@ migrations and the other apps' migrations they depend on.`,
 			if err != nil {
 				return err
 			}
-			only, err := l.selectApps(args)
+			only, err := l.selectShown(args)
 			if err != nil {
 				return err
 			}
@@ -46,7 +46,7 @@ migrations and the other apps' migrations they depend on.`,
 					Edges [][2]string `json:"edges"`
 				}
 				for _, k := range nodes {
-					out.Nodes = append(out.Nodes, node{l.describe(k), l.graph.Node(k).External})
+					out.Nodes = append(out.Nodes, node{l.describe(k), l.view().Node(k).External || l.isExternal(k.App)})
 				}
 				out.Edges = [][2]string{}
 				for _, ed := range edges {
@@ -70,20 +70,20 @@ migrations and the other apps' migrations they depend on.`,
 func graphView(l *loaded, only map[string]bool) ([]graph.Key, [][2]graph.Key) {
 	in := map[graph.Key]bool{}
 	var nodes []graph.Key
-	for _, k := range l.graph.Plan() {
+	for _, k := range l.view().Plan() {
 		if only == nil || only[k.App] {
 			in[k] = true
 		}
 	}
-	for _, k := range l.graph.Plan() {
+	for _, k := range l.view().Plan() {
 		if in[k] {
-			for _, p := range l.graph.Node(k).Parents() {
+			for _, p := range l.view().Node(k).Parents() {
 				in[p.Key] = true
 			}
 		}
 	}
 	var edges [][2]graph.Key
-	for _, k := range l.graph.Plan() {
+	for _, k := range l.view().Plan() {
 		if !in[k] {
 			continue
 		}
@@ -91,7 +91,7 @@ func graphView(l *loaded, only map[string]bool) ([]graph.Key, [][2]graph.Key) {
 		if only != nil && !only[k.App] {
 			continue
 		}
-		for _, p := range l.graph.Node(k).Parents() {
+		for _, p := range l.view().Node(k).Parents() {
 			edges = append(edges, [2]graph.Key{p.Key, k})
 		}
 	}
@@ -118,7 +118,7 @@ func writeDot(w io.Writer, l *loaded, nodes []graph.Key, edges [][2]graph.Key) {
 		fmt.Fprintf(w, "  subgraph %q {\n    label=%q;\n", "cluster_"+a, a)
 		for _, k := range byApp[a] {
 			attrs := ""
-			n := l.graph.Node(k)
+			n := l.view().Node(k)
 			switch {
 			case n.External:
 				attrs = ", style=dashed"
