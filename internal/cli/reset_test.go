@@ -290,6 +290,15 @@ func TestResetMatchesMakemigrationsGenerated(t *testing.T) {
 			if err := base.MakemigrationsCheck(); err != nil {
 				t.Fatalf("the generated history is not in step with its models: %v", err)
 			}
+			// Its apps depend on contrib's (auth, for the custom user
+			// model): with the environment, show --plan lists those too,
+			// as showmigrations --plan does.
+			plan := filepath.Join(t.TempDir(), "plan")
+			djangotest.CopyTree(base.Dir, plan)
+			withEnvironment(t, plan, base.Django)
+			if d := cmp.Diff(djangoPlan(base.ShowMigrations(true), nil), showLines(t, plan)); d != "" {
+				t.Errorf("show --plan of the generated project differs from showmigrations --plan (-django +djsquash):\n%s", d)
+			}
 			compareWithMakemigrations(t, base.Dir, c.v, c.style)
 		})
 	}
