@@ -19,6 +19,9 @@ func TestCases(t *testing.T) {
 	if len(cases) == 0 {
 		t.Fatal("no cases")
 	}
+	// The cases have no environment of their own: an activated virtualenv
+	// of the machine must not give them one.
+	t.Setenv("VIRTUAL_ENV", "")
 	for _, dir := range cases {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			cmds, err := os.ReadFile(filepath.Join(dir, "cmd"))

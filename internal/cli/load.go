@@ -155,7 +155,8 @@ func (l *loaded) selectShown(names []string) (map[string]bool, error) {
 	return only, nil
 }
 
-// appOrder lists the selected apps' labels, sorted.
+// appOrder lists the selected project apps' labels, sorted: what a
+// workflow may change.
 func (l *loaded) appOrder(only map[string]bool) []string {
 	var out []string
 	for _, a := range l.Apps {
@@ -163,6 +164,14 @@ func (l *loaded) appOrder(only map[string]bool) []string {
 			out = append(out, a.Label)
 		}
 	}
+	sort.Strings(out)
+	return out
+}
+
+// shownOrder is appOrder with the installed apps outside the project:
+// what show lists.
+func (l *loaded) shownOrder(only map[string]bool) []string {
+	out := l.appOrder(only)
 	if l.external != nil {
 		for _, a := range l.external.Apps {
 			if only == nil || only[a.Label] {

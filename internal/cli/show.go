@@ -64,7 +64,7 @@ func showList(e *env, l *loaded, only map[string]bool) error {
 		Migrations []showMigration `json:"migrations"`
 	}
 	var apps []app
-	for _, label := range l.appOrder(only) {
+	for _, label := range l.shownOrder(only) {
 		a := app{App: label, Migrations: []showMigration{}}
 		for _, k := range l.appPlan(label) {
 			a.Migrations = append(a.Migrations, l.describe(k))
