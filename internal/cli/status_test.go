@@ -93,11 +93,11 @@ func TestStatusMatchesShowmigrations(t *testing.T) {
 	for _, c := range []struct {
 		v djangotest.Version
 		e djangotest.Engine
-	}{{"5.2", djangotest.SQLite}, {"3.2", djangotest.SQLite}, {"5.2", djangotest.PostgreSQL}, {"5.2", djangotest.MySQL}} {
+	}{{"6.1", djangotest.SQLite}, {"5.2", djangotest.SQLite}, {"3.2", djangotest.SQLite}, {"5.2", djangotest.PostgreSQL}, {"5.2", djangotest.MySQL}} {
 		for _, st := range states {
 			t.Run(fmt.Sprintf("django%s-%s/%s", c.v, c.e, st.name), func(t *testing.T) {
 				t.Parallel()
-				p := djangotest.NewProject(t, src, c.v, c.e)
+				p := newProject(t, src, c.v, c.e)
 				st.prep(p)
 				want := djangoMarks(p.ShowMigrations(false), apps)
 				got, verdict := ourMarks(t, p.Dir, dbURL(p.DB))
