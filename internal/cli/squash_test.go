@@ -188,14 +188,23 @@ func checkSquash(t *testing.T, sc squashScenario, v djangotest.Version, engine d
 }
 
 // TestSquashNoMoreOperationsThanDjango: for each app of the example, the
-// whole-project squash has no more operations than Django 5.2's own
+// whole-project squash has no more operations than Django 5.2's (and 6.1's) own
 // squashmigrations writes for it (on the same input), and migrates. Where
 // djsquash had to split an app's range, Django's single squash of it must
 // fail to migrate (CircularDependencyError): that is what the split buys.
 func TestSquashNoMoreOperationsThanDjango(t *testing.T) {
+	for _, v := range []djangotest.Version{"5.2", "6.1"} {
+		t.Run("django"+string(v), func(t *testing.T) {
+			t.Parallel()
+			noMoreOperationsThanDjango(t, v)
+		})
+	}
+}
+
+func noMoreOperationsThanDjango(t *testing.T, v djangotest.Version) {
 	src, _ := filepath.Abs("../../examples/bookshop")
-	ours := djangotest.NewProject(t, src, "5.2", djangotest.SQLite)
-	squashProject(t, ours.Dir)
+	ours := newProject(t, src, v, djangotest.SQLite)
+	squashProject(t, ours.Dir, "--django", string(v[0]))
 	// count counts the operations of an app's squashes. Django's own file
 	// is not valid Python when the range has RunPython ("manual porting
 	// required": it names functions as app.migrations.0007_x.forwards), so
@@ -222,7 +231,7 @@ func TestSquashNoMoreOperationsThanDjango(t *testing.T) {
 		t.Fatalf("migrate:\n%s", out)
 	}
 	for _, app := range []string{"accounts", "catalog", "orders"} {
-		theirs := djangotest.NewProject(t, src, "5.2", djangotest.SQLite)
+		theirs := newProject(t, src, v, djangotest.SQLite)
 		leaf := map[string]string{"accounts": "0008", "catalog": "0027", "orders": "0012"}[app]
 		theirs.MustManage("squashmigrations", app, leaf, "--noinput")
 		dj, djFiles := count(theirs.Dir, app)
