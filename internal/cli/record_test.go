@@ -111,12 +111,17 @@ func runRecord(t *testing.T, args ...string) (int, recordJSON, string) {
 // engine, then reset by djsquash: the database has the old rows, the tree
 // the new migrations with replaces. db is its --database value.
 func migratedReset(t *testing.T, engine djangotest.Engine) (*djangotest.Project, string) {
+	return migratedResetOn(t, "5.2", engine)
+}
+
+// migratedResetOn is migratedReset with Django v (6.x after upgrade).
+func migratedResetOn(t *testing.T, v djangotest.Version, engine djangotest.Engine) (*djangotest.Project, string) {
 	t.Helper()
 	example, _ := filepath.Abs("../../examples/bookshop")
-	p := djangotest.NewProject(t, example, "5.2", engine)
+	p := newProject(t, example, v, engine)
 	p.Migrate()
 	db := "prod=" + dbURL(p.DB)
-	if code, out, errOut := run(t, "--project", p.Dir, "reset", "--yes", "--django", "5", "--database", db); code != ExitOK {
+	if code, out, errOut := run(t, "--project", p.Dir, "reset", "--yes", "--django", string(v[0]), "--database", db); code != ExitOK {
 		t.Fatalf("reset: exit %d\n%s%s", code, out, errOut)
 	}
 	return p, db
@@ -127,10 +132,19 @@ func migratedReset(t *testing.T, engine djangotest.Engine) (*djangotest.Project,
 // every migration applied; after the old rows are deleted (backed up)
 // migrate still has nothing to do; restore brings back the very rows.
 func TestRecordReset(t *testing.T) {
-	for _, engine := range djangotest.Engines() {
-		t.Run(string(engine), func(t *testing.T) {
+	type combo struct {
+		v      djangotest.Version
+		engine djangotest.Engine
+	}
+	var combos []combo
+	for _, e := range djangotest.Engines() {
+		combos = append(combos, combo{"5.2", e}, combo{"6.1", e})
+	}
+	for _, c := range combos {
+		engine := c.engine
+		t.Run(fmt.Sprintf("django%s_%s", c.v, engine), func(t *testing.T) {
 			t.Parallel()
-			p, db := migratedReset(t, engine)
+			p, db := migratedResetOn(t, c.v, engine)
 			want := p.Schema()
 			original := migrationRows(t, p.DB)
 
