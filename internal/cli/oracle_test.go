@@ -56,21 +56,6 @@ func withEnvironment(t *testing.T, dir string, dj *djangotest.Django) {
 	}
 }
 
-// showLines is show --plan's output as showmigrations --plan names them.
-func showLines(t *testing.T, dir string) []string {
-	t.Helper()
-	code, out, errOut := run(t, "--project", dir, "show", "--plan")
-	if code != ExitOK {
-		t.Fatalf("show --plan: exit %d\n%s", code, errOut)
-	}
-	var lines []string
-	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
-		name, _, _ := strings.Cut(l, " ")
-		lines = append(lines, name)
-	}
-	return lines
-}
-
 // TestShowPlanWithInstalledApps: with the project's environment, show
 // --plan lists the installed apps' migrations too (contenttypes, auth),
 // and equals showmigrations --plan line for line, on every Django of the
@@ -83,7 +68,7 @@ func TestShowPlanWithInstalledApps(t *testing.T) {
 			p := newProject(t, src, v, djangotest.SQLite)
 			withEnvironment(t, p.Dir, p.Django)
 			want := djangoPlan(p.ShowMigrations(true), nil)
-			got := showLines(t, p.Dir)
+			got := ourPlan(t, p.Dir)
 			if len(want) <= 47 {
 				t.Fatalf("Django listed %d migrations: the installed apps' are missing", len(want))
 			}
