@@ -101,6 +101,9 @@ func (e *env) prune(ctx context.Context, args []string, f *pruneFlags) error {
 		keys = []migration.Key{mig.Key}
 	}
 	if len(keys) == 0 {
+		if e.g.json {
+			return writeJSON(e, pruneReport{Pruned: []prunedJSON{}, Problems: []diag.Diagnostic{}, Edited: []string{}, Deleted: []string{}, Checked: []string{}})
+		}
 		fmt.Fprintln(e.stdout, "Nothing to prune: no squash found.")
 		return nil
 	}

@@ -96,9 +96,9 @@ type Verdict struct {
 
 // Behind names a database that has not finished a squash.
 type Behind struct {
-	Database string `json:"database"`
-	Missing  int    `json:"missing"` // replaced migrations it has yet to apply
-	State    SquashState
+	Database string      `json:"database"`
+	Missing  int         `json:"missing"` // replaced migrations it has yet to apply
+	State    SquashState `json:"state"`
 }
 
 // Report is the whole status.

@@ -93,8 +93,9 @@ type Result struct {
 
 // Copy is one copied definition.
 type Copy struct {
-	Name, As string
-	From     string // module
+	Name string `json:"name"`
+	As   string `json:"as"`
+	From string `json:"from"` // module
 }
 
 // Write renders a migration file as Django's MigrationWriter would, laid
