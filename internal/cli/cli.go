@@ -120,6 +120,9 @@ It reads migration files as Python source and never imports your project.`,
 		SilenceErrors: true,
 		// Validate the global flags once, for every subcommand.
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if completing(cmd) {
+				return nil // a shell asking for completions touches no project
+			}
 			if err := e.resolveProject(); err != nil {
 				return err
 			}
@@ -133,7 +136,8 @@ It reads migration files as Python source and never imports your project.`,
 			return e.recoverJournal(dry)
 		},
 	}
-	root.CompletionOptions.DisableDefaultCmd = true
+	// cobra's completion command: djsquash completion bash|zsh|fish|powershell.
+	root.CompletionOptions.HiddenDefaultCmd = false
 	f := root.PersistentFlags()
 	f.StringVar(&e.g.project, "project", ".", "Django project directory")
 	f.BoolVar(&e.g.json, "json", false, "print machine-readable JSON")
@@ -141,7 +145,39 @@ It reads migration files as Python source and never imports your project.`,
 	f.CountVarP(&e.g.verbose, "verbose", "v", "more output (repeatable)")
 
 	root.AddCommand(newVersionCmd(e), newShowCmd(e), newGraphCmd(e), newCheckCmd(e), newStatusCmd(e), newOptimizeCmd(e), newSquashCmd(e), newPruneCmd(e), newResetCmd(e), newVerifyCmd(e), newRecordCmd(e), newRestoreCmd(e), newUpgradeCmd(e))
+	for _, c := range root.Commands() {
+		switch c.Name() {
+		case "show", "graph", "status", "squash", "reset", "record", "upgrade", "prune", "optimize":
+			c.ValidArgsFunction = e.completeApps
+		}
+	}
 	return root
+}
+
+// completing reports cobra's completion commands (completion SHELL and
+// the hidden __complete the scripts call).
+func completing(cmd *cobra.Command) bool {
+	if cmd.Name() == cobra.ShellCompRequestCmd || cmd.Name() == cobra.ShellCompNoDescRequestCmd {
+		return true
+	}
+	return cmd.Parent() != nil && cmd.Parent().Name() == "completion"
+}
+
+// completeApps completes an APP argument with the project's app labels
+// (read statically, as every command reads them).
+func (e *env) completeApps(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+	if e.resolveProject() != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	l, err := project.Load(e.g.project)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var labels []string
+	for _, a := range l.Apps {
+		labels = append(labels, a.Label)
+	}
+	return labels, cobra.ShellCompDirectiveNoFileComp
 }
 
 // resolveProject makes --project absolute and checks it is a directory.

@@ -82,3 +82,17 @@ func TestControlCharactersAreEscaped(t *testing.T) {
 		t.Errorf("show printed:\n%q\n%q", stdout, stderr)
 	}
 }
+
+// TestCompletion: cobra's completion scripts, and APP arguments completed
+// with the project's app labels.
+func TestCompletion(t *testing.T) {
+	for _, shell := range []string{"bash", "zsh", "fish", "powershell"} {
+		if code, out, _ := run(t, "completion", shell); code != ExitOK || !strings.Contains(out, "djsquash") {
+			t.Errorf("completion %s: exit %d\n%.200s", shell, code, out)
+		}
+	}
+	code, out, _ := run(t, "--project", "../../examples/bookshop", "__complete", "squash", "")
+	if code != ExitOK || !strings.Contains(out, "accounts\ncatalog\norders\n") {
+		t.Errorf("completing squash's APP: exit %d\n%s", code, out)
+	}
+}
