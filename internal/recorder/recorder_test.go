@@ -26,6 +26,7 @@ func TestParseTarget(t *testing.T) {
 		{"sqlite:///rel/db.sqlite3", "default", "sqlite:///proj/rel/db.sqlite3", SQLite, "/proj/rel/db.sqlite3", ""},
 		{"sqlite:////abs/db.sqlite3", "default", "sqlite:///abs/db.sqlite3", SQLite, "/abs/db.sqlite3", ""},
 		{"postgres://u@h/d", "default", "postgresql://u@h/d", PostgreSQL, "d", ""},
+		{"psql://u@h/d", "default", "postgresql://u@h/d", PostgreSQL, "d", ""}, // dj-database-url's alias
 		{"postgresql://u:pw@h:5/d?options=-csearch_path%3Dtenant1,public", "default",
 			"postgresql://u:***@h:5/d?options=-csearch_path%3Dtenant1%2Cpublic", PostgreSQL, "d", "tenant1"},
 		{"staging=mysql://root:pw@127.0.0.1:3306/shop", "staging", "mysql://root:***@127.0.0.1:3306/shop", MySQL, "shop", ""},

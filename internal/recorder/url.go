@@ -50,7 +50,7 @@ var errNoDatabase = errors.New("database URL names no database")
 // schemes maps URL schemes to engines, as dj-database-url names them.
 var schemes = map[string]Engine{
 	"sqlite": SQLite, "spatialite": SQLite,
-	"postgres": PostgreSQL, "postgresql": PostgreSQL, "pgsql": PostgreSQL, "postgis": PostgreSQL,
+	"postgres": PostgreSQL, "postgresql": PostgreSQL, "pgsql": PostgreSQL, "psql": PostgreSQL, "postgis": PostgreSQL,
 	"mysql": MySQL, "mysql2": MySQL, "mariadb": MySQL, "mysqlgis": MySQL,
 }
 
