@@ -127,20 +127,27 @@ func migratedResetOn(t *testing.T, v djangotest.Version, engine djangotest.Engin
 	return p, db
 }
 
+type versionEngine struct {
+	v      djangotest.Version
+	engine djangotest.Engine
+}
+
+// versionsAndEngines are the record oracles' runs: the LTS and the current
+// release, on every engine.
+func versionsAndEngines() []versionEngine {
+	var out []versionEngine
+	for _, e := range djangotest.Engines() {
+		out = append(out, versionEngine{"5.2", e}, versionEngine{"6.1", e})
+	}
+	return out
+}
+
 // TestRecordReset is the reset deployed with djsquash record instead of a
 // migrate, on every engine: Django then has nothing to apply and shows
 // every migration applied; after the old rows are deleted (backed up)
 // migrate still has nothing to do; restore brings back the very rows.
 func TestRecordReset(t *testing.T) {
-	type combo struct {
-		v      djangotest.Version
-		engine djangotest.Engine
-	}
-	var combos []combo
-	for _, e := range djangotest.Engines() {
-		combos = append(combos, combo{"5.2", e}, combo{"6.1", e})
-	}
-	for _, c := range combos {
+	for _, c := range versionsAndEngines() {
 		engine := c.engine
 		t.Run(fmt.Sprintf("django%s_%s", c.v, engine), func(t *testing.T) {
 			t.Parallel()
@@ -276,10 +283,11 @@ func TestRecordSchemaDrift(t *testing.T) {
 		"table catalog_review: foreign key book_id references catalog_author, the migrations make it reference catalog_book",
 		"table catalog_book: index or constraint catalog_book_title_idx is missing",
 	}
-	for _, engine := range djangotest.Engines() {
-		t.Run(string(engine), func(t *testing.T) {
+	for _, c := range versionsAndEngines() {
+		engine := c.engine
+		t.Run(fmt.Sprintf("django%s_%s", c.v, engine), func(t *testing.T) {
 			t.Parallel()
-			p, db := migratedReset(t, engine)
+			p, db := migratedResetOn(t, c.v, engine)
 			code, out, errOut := run(t, "--project", p.Dir, "status", "--schema-check", "--database", db)
 			if code != ExitOK || !strings.Contains(out, "prod: matches the migrations") || strings.Contains(out, "warning:") {
 				t.Errorf("status --schema-check of a database that matches: exit %d\n%s%s", code, out, errOut)
@@ -337,10 +345,11 @@ func waitingForLock(t *testing.T, db *djangotest.Database) bool {
 // the lock waits for it, then finds nothing to do and records nothing
 // twice.
 func TestRecordMigrateWaits(t *testing.T) {
-	for _, engine := range djangotest.Engines() {
-		t.Run(string(engine), func(t *testing.T) {
+	for _, c := range versionsAndEngines() {
+		engine := c.engine
+		t.Run(fmt.Sprintf("django%s_%s", c.v, engine), func(t *testing.T) {
 			t.Parallel()
-			p, db := migratedReset(t, engine)
+			p, db := migratedResetOn(t, c.v, engine)
 			type result struct {
 				out string
 				err error
