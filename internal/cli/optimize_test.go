@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,13 +17,15 @@ import (
 // Django's own optimizemigration writes for it does not migrate.
 func TestOptimizeMigrates(t *testing.T) {
 	src, _ := filepath.Abs("testdata/cases/optimize/project")
-	for _, engine := range []djangotest.Engine{djangotest.SQLite, djangotest.PostgreSQL, djangotest.MySQL} {
-		t.Run(string(engine), func(t *testing.T) {
-			orig := djangotest.NewProject(t, src, "5.2", engine)
+	for _, c := range versionsAndEngines() {
+		engine := c.engine
+		t.Run(fmt.Sprintf("django%s_%s", c.v, engine), func(t *testing.T) {
+			t.Parallel()
+			orig := newProject(t, src, c.v, engine)
 			orig.Migrate()
 			want := orig.Schema()
 
-			p := djangotest.NewProject(t, src, "5.2", engine)
+			p := newProject(t, src, c.v, engine)
 			for _, m := range []string{"0002", "0003"} {
 				if code, out, errOut := run(t, "--project", p.Dir, "optimize", "--yes", "shop", m); code != ExitOK {
 					t.Fatalf("optimize %s: exit %d\n%s%s", m, code, out, errOut)

@@ -310,17 +310,18 @@ func TestResetMatchesMakemigrationsGenerated(t *testing.T) {
 // what is left of the old history.
 func TestResetKeepOld(t *testing.T) {
 	example, _ := filepath.Abs("../../examples/bookshop")
-	for _, engine := range []djangotest.Engine{djangotest.SQLite, djangotest.PostgreSQL} {
-		t.Run(string(engine), func(t *testing.T) {
+	for _, c := range []versionEngine{{"5.2", djangotest.SQLite}, {"5.2", djangotest.PostgreSQL}, {"6.1", djangotest.SQLite}, {"6.1", djangotest.PostgreSQL}} {
+		engine := c.engine
+		t.Run(fmt.Sprintf("django%s_%s", c.v, engine), func(t *testing.T) {
 			t.Parallel()
-			orig := djangotest.NewProject(t, example, "5.2", engine)
+			orig := newProject(t, example, c.v, engine)
 			orig.Migrate()
 			want := orig.Schema()
 			rows := orig.DB.QueryInt(t, "SELECT COUNT(*) FROM catalog_category")
 
-			part := djangotest.NewProject(t, example, "5.2", engine)
+			part := newProject(t, example, c.v, engine)
 			part.Migrate("catalog", "0005")
-			if code, out, errOut := run(t, "--project", part.Dir, "reset", "--yes", "--keep-old"); code != ExitOK {
+			if code, out, errOut := run(t, "--project", part.Dir, "reset", "--yes", "--keep-old", "--django", string(c.v[0])); code != ExitOK {
 				t.Fatalf("reset --keep-old: exit %d\n%s%s", code, out, errOut)
 			}
 			out := part.Migrate()
