@@ -374,12 +374,21 @@ func TestResetOneApp(t *testing.T) {
 // and a RunSQL view (last) exist in a fresh database migrated from the
 // reset tree, and the schema is the history's.
 func TestResetCarriesExtensionsAndViews(t *testing.T) {
+	for _, v := range []djangotest.Version{"5.2", "6.1"} {
+		t.Run("django"+string(v), func(t *testing.T) {
+			t.Parallel()
+			resetCarries(t, v)
+		})
+	}
+}
+
+func resetCarries(t *testing.T, v djangotest.Version) {
 	src, _ := filepath.Abs("testdata/cases/reset_carry/project")
-	orig := djangotest.NewProject(t, src, "5.2", djangotest.PostgreSQL)
+	orig := newProject(t, src, v, djangotest.PostgreSQL)
 	orig.Migrate()
 	want := orig.Schema()
-	fresh := djangotest.NewProject(t, src, "5.2", djangotest.PostgreSQL)
-	code, out, errOut := run(t, "--project", fresh.Dir, "reset", "--yes", "--force")
+	fresh := newProject(t, src, v, djangotest.PostgreSQL)
+	code, out, errOut := run(t, "--project", fresh.Dir, "reset", "--yes", "--force", "--django", string(v[0]))
 	if code != ExitOK || !strings.Contains(out, "TrigramExtension (shop/migrations/0001_initial.py:11:9): kept in 0004_initial") {
 		t.Fatalf("reset: exit %d\n%s%s", code, out, errOut)
 	}

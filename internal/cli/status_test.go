@@ -241,10 +241,10 @@ func TestStatusDefaultUserModel(t *testing.T) {
 	for _, c := range []struct {
 		v djangotest.Version
 		e djangotest.Engine
-	}{{"5.2", djangotest.SQLite}, {"5.2", djangotest.PostgreSQL}, {"3.2", djangotest.SQLite}} {
+	}{{"6.1", djangotest.SQLite}, {"5.2", djangotest.SQLite}, {"5.2", djangotest.PostgreSQL}, {"3.2", djangotest.SQLite}} {
 		t.Run(fmt.Sprintf("django%s-%s", c.v, c.e), func(t *testing.T) {
 			t.Parallel()
-			p := djangotest.NewProject(t, src, c.v, c.e)
+			p := newProject(t, src, c.v, c.e)
 			p.Migrate()
 			check := func(when string) {
 				code, out, errOut := run(t, "--project", p.Dir, "status", "--database", dbURL(p.DB))
