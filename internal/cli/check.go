@@ -158,7 +158,10 @@ func checkProject(l *loaded) []diag.Diagnostic {
 	prefixes := map[string][]string{}
 	for _, m := range l.Migrations {
 		onDisk[m.Key] = true
-		if num, _, ok := strings.Cut(m.Name, "_"); ok && num != "" && strings.Trim(num, "0123456789") == "" {
+		// A squash takes the number of the first migration it replaces
+		// (0001_squashed_0008_x beside 0001_initial), as Django names it:
+		// no reason to renumber.
+		if num, _, ok := strings.Cut(m.Name, "_"); ok && num != "" && strings.Trim(num, "0123456789") == "" && len(m.Replaces) == 0 {
 			prefixes[m.App+"."+num] = append(prefixes[m.App+"."+num], m.File)
 		}
 	}

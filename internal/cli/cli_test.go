@@ -30,14 +30,31 @@ func TestHelp(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
+	// A test binary carries no VCS stamp: the revision is unknown, and
+	// says so.
 	code, out, _ := run(t, "version")
-	if code != ExitOK || !strings.HasPrefix(out, "djsquash ") {
+	if code != ExitOK || !strings.HasPrefix(out, "djsquash ") || !strings.Contains(out, "(revision unknown)") {
 		t.Fatalf("exit %d, output %q", code, out)
 	}
 	code, out, _ = run(t, "version", "--json")
-	var v struct{ Version, Go string }
-	if code != ExitOK || json.Unmarshal([]byte(out), &v) != nil || v.Version == "" || v.Go == "" {
+	var v struct{ Version, Go, Revision string }
+	if code != ExitOK || json.Unmarshal([]byte(out), &v) != nil || v.Version == "" || v.Go == "" || v.Revision != "unknown" {
 		t.Fatalf("exit %d, json %q", code, out)
+	}
+}
+
+// TestCheckSquashNumber: a squash shares the number of the first
+// migration it replaces, as Django names it; check does not call that a
+// clash (DJ107), but still does for two plain migrations.
+func TestCheckSquashNumber(t *testing.T) {
+	for _, c := range []struct {
+		dir  string
+		want bool
+	}{{"testdata/cases/squashed/project", false}, {"testdata/cases/broken/project", true}} {
+		_, out, _ := run(t, "--project", c.dir, "--json", "-v", "check")
+		if got := strings.Contains(out, `"DJ107"`); got != c.want {
+			t.Errorf("%s: DJ107 reported %v, want %v\n%s", c.dir, got, c.want, out)
+		}
 	}
 }
 

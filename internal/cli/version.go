@@ -39,13 +39,18 @@ func newVersionCmd(e *env) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			v, rev, mod := buildVersion()
+			if rev == "" {
+				rev = "unknown" // built without VCS information (go run, go test)
+			}
 			if e.g.json {
 				return writeJSON(e, map[string]any{
 					"version": v, "revision": rev, "modified": mod, "go": runtime.Version(),
 				})
 			}
 			s := "djsquash " + v
-			if rev != "" {
+			if rev == "unknown" {
+				s += " (revision unknown)"
+			} else {
 				if len(rev) > 12 {
 					rev = rev[:12]
 				}
