@@ -77,8 +77,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func mainWith(args []string, stdin io.Reader, stdout, stderr io.Writer, h hooks) int {
-	stdout, stderr = safeWriter{stdout}, safeWriter{stderr}
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, h: h}
+	e := &env{stdin: stdin, h: h}
+	rawOut, rawErr := stdout, stderr
+	stdout = safeWriter{colorWriter{rawOut, func() bool { return e.colorOn(rawOut) }}}
+	stderr = safeWriter{colorWriter{rawErr, func() bool { return e.colorOn(rawErr) }}}
+	e.stdout, e.stderr = stdout, stderr
 	root := newRoot(e)
 	root.SetArgs(args)
 	root.SetIn(stdin)

@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -111,5 +113,38 @@ func TestCompletion(t *testing.T) {
 	code, out, _ := run(t, "--project", "../../examples/bookshop", "__complete", "squash", "")
 	if code != ExitOK || !strings.Contains(out, "accounts\ncatalog\norders\n") {
 		t.Errorf("completing squash's APP: exit %d\n%s", code, out)
+	}
+}
+
+// TestColor: on a terminal (script gives the binary one) diagnostics and
+// diff lines are coloured; never with NO_COLOR or --no-color, never in a
+// pipe. The escapes are djsquash's only: a file name's own stay escaped.
+func TestColor(t *testing.T) {
+	bin := buildBinary(t)
+	broken, _ := filepath.Abs("testdata/cases/broken/project")
+	tty := func(env string, args ...string) string {
+		cmd := exec.Command("script", "-qec", env+" "+bin+" --project "+broken+" "+strings.Join(args, " "), "/dev/null")
+		out, _ := cmd.CombinedOutput()
+		return string(out)
+	}
+	const red = "\x1b[31m\x1b[1merror:\x1b[0m"
+	if out := tty("", "check"); !strings.Contains(out, red) {
+		t.Errorf("no colour on a terminal:\n%q", out)
+	}
+	if out := tty("NO_COLOR=1", "check"); strings.Contains(out, "\x1b[") {
+		t.Errorf("colour with NO_COLOR:\n%q", out)
+	}
+	if out := tty("", "--no-color", "check"); strings.Contains(out, "\x1b[") {
+		t.Errorf("colour with --no-color:\n%q", out)
+	}
+	piped, _ := exec.Command(bin, "--project", broken, "check").CombinedOutput()
+	if strings.Contains(string(piped), "\x1b[") {
+		t.Errorf("colour in a pipe:\n%q", piped)
+	}
+	example, _ := filepath.Abs("../../examples/bookshop")
+	cmd := exec.Command("script", "-qec", bin+" --project "+example+" squash --dry-run", "/dev/null")
+	diff, _ := cmd.CombinedOutput()
+	if !strings.Contains(string(diff), "\x1b[32m+") || !strings.Contains(string(diff), "\x1b[36m@@ ") {
+		t.Errorf("the dry run's diff is not coloured:\n%.400q", diff)
 	}
 }

@@ -168,6 +168,9 @@ func isTTY(stream any) bool {
 	if s, ok := stream.(safeWriter); ok {
 		stream = s.w
 	}
+	if c, ok := stream.(colorWriter); ok {
+		stream = c.w
+	}
 	f, ok := stream.(*os.File)
 	if !ok {
 		return false
