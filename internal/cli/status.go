@@ -105,6 +105,14 @@ func runStatus(ctx context.Context, e *env, f *dbFlags, apps []string) error {
 	return nil
 }
 
+func mapKeys(m map[string]int) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for k := range m {
+		out[k] = true
+	}
+	return out
+}
+
 func printStatus(w io.Writer, r *status.Report, verbose bool) {
 	for _, d := range r.Databases {
 		fmt.Fprintf(w, "%s\n", d.Name)
@@ -117,7 +125,7 @@ func printStatus(w io.Writer, r *status.Report, verbose bool) {
 				fmt.Fprintf(w, "  %-24s up to date (%d)\n", name, len(a.Entries))
 				continue
 			}
-			fmt.Fprintf(w, "  %s\n", name)
+			fmt.Fprintf(w, "  %s: %d of %d unapplied\n", name, a.Unapplied, len(a.Entries))
 			for _, m := range a.Entries {
 				mark := map[status.Mark]string{status.Applied: "[X]", status.Unapplied: "[ ]", status.Unrecorded: "[-]"}[m.Mark]
 				title := m.Name
@@ -129,8 +137,23 @@ func printStatus(w io.Writer, r *status.Report, verbose bool) {
 				}
 			}
 		}
-		for _, u := range d.Unknown {
-			fmt.Fprintf(w, "  recorded but not on disk: %s\n", u)
+		if verbose || len(d.Unknown) <= 3 {
+			for _, u := range d.Unknown {
+				fmt.Fprintf(w, "  recorded but not on disk: %s\n", u)
+			}
+		} else {
+			// After a reset or a prune, dozens: one line, by app.
+			byApp := map[string]int{}
+			for _, u := range d.Unknown {
+				app, _, _ := strings.Cut(u, ".")
+				byApp[app]++
+			}
+			var parts []string
+			for _, app := range sortedKeys(mapKeys(byApp)) {
+				parts = append(parts, fmt.Sprintf("%s %d", app, byApp[app]))
+			}
+			fmt.Fprintf(w, "  recorded but not on disk: %d rows (%s; -v lists them): harmless; djsquash record --prune deletes them (backed up) once the database holds the app's current migrations\n",
+				len(d.Unknown), strings.Join(parts, ", "))
 		}
 		for _, msg := range d.Inconsistent {
 			fmt.Fprintf(w, "  inconsistent: %s\n", msg)

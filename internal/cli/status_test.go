@@ -261,3 +261,29 @@ func TestStatusDefaultUserModel(t *testing.T) {
 		})
 	}
 }
+
+// TestStatusTextSummarises: an app behind says how far ("catalog: 25 of
+// 27 unapplied"), and the rows of migrations no longer on disk (dozens
+// after a reset or prune) take one line, by app, unless -v.
+func TestStatusTextSummarises(t *testing.T) {
+	example, _ := filepath.Abs("../../examples/bookshop")
+	db := djangotest.NewDatabase(t, djangotest.SQLite)
+	stmts := []string{`CREATE TABLE "django_migrations" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "app" varchar(255) NOT NULL, "name" varchar(255) NOT NULL, "applied" datetime NOT NULL)`,
+		"INSERT INTO django_migrations (app, name, applied) VALUES ('catalog', '0001_initial', '2024-01-01 00:00:00')",
+		"INSERT INTO django_migrations (app, name, applied) VALUES ('catalog', '0002_book_isbn', '2024-01-01 00:00:00')"}
+	for i := 0; i < 6; i++ {
+		stmts = append(stmts, fmt.Sprintf("INSERT INTO django_migrations (app, name, applied) VALUES ('%s', '09%02d_gone', '2024-01-01 00:00:00')", []string{"catalog", "orders"}[i%2], i))
+	}
+	db.Exec(t, stmts...)
+	_, out, _ := run(t, "--project", example, "status", "--database", dbURL(db))
+	if !strings.Contains(out, "  catalog: 25 of 27 unapplied\n") {
+		t.Errorf("no count for catalog:\n%s", out)
+	}
+	if n := strings.Count(out, "recorded but not on disk"); n != 1 || !strings.Contains(out, "6 rows (catalog 3, orders 3; -v lists them)") {
+		t.Errorf("%d lines about rows not on disk:\n%s", n, out)
+	}
+	_, out, _ = run(t, "--project", example, "-v", "status", "--database", dbURL(db))
+	if n := strings.Count(out, "recorded but not on disk"); n != 6 {
+		t.Errorf("-v lists %d rows not on disk, want 6:\n%s", n, out)
+	}
+}
