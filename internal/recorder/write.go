@@ -136,7 +136,7 @@ func (s *Store) Write(ctx context.Context, schema string, o WriteOptions) (Edit,
 	// Elsewhere all of it is inside, which saves round trips per tenant.
 	hasBackup := o.Backup
 	if s.t.Engine == MySQL {
-		if _, err := s.Applied(ctx, schema); err != nil {
+		if err := s.readOnly(ctx, func(tx *sql.Tx) error { return s.checkTable(ctx, tx, schema) }); err != nil {
 			return Edit{}, err
 		}
 		if err := s.transactional(ctx, conn); err != nil {
@@ -153,10 +153,7 @@ func (s *Store) Write(ctx context.Context, schema string, o WriteOptions) (Edit,
 		}
 		hasBackup = o.Backup || has
 	}
-	locked := []string{table}
-	if hasBackup && s.t.Engine == MySQL {
-		locked = append(locked, backup)
-	}
+	locked := lockList(s.t.Engine, table, backup, hasBackup)
 
 	begun := false
 	rollback := func() {
@@ -231,25 +228,9 @@ func (s *Store) Write(ctx context.Context, schema string, o WriteOptions) (Edit,
 	if e.TakenAt.IsZero() {
 		e.TakenAt = now
 	}
-	stamp := w.Timestamp(now)
-	for _, r := range e.Delete {
-		if err := exec(w.InsertBackup(backup), r.ID, r.App, r.Name, r.Applied, e.Batch, w.Timestamp(e.TakenAt)); err != nil {
-			return fail(fmt.Errorf("backing up %s.%s: %w", r.App, r.Name, err))
-		}
-	}
-	for _, r := range e.Delete {
-		if err := exec(w.DeleteRow(table), r.ID); err != nil {
-			return fail(fmt.Errorf("deleting %s.%s: %w", r.App, r.Name, err))
-		}
-	}
-	for _, k := range e.Insert {
-		if err := exec(w.InsertRow(table), k.App, k.Name, stamp); err != nil {
-			return fail(fmt.Errorf("recording %s.%s: %w", k.App, k.Name, err))
-		}
-	}
-	for _, r := range e.Restore {
-		if err := exec(w.RestoreRow(table), r.ID, r.App, r.Name, r.Applied); err != nil {
-			return fail(fmt.Errorf("restoring %s.%s: %w", r.App, r.Name, err))
+	for _, st := range editStatements(w, table, backup, e, now) {
+		if err := exec(st.SQL, st.Args...); err != nil {
+			return fail(fmt.Errorf("%s: %w", st.what, err))
 		}
 	}
 	if o.BeforeCommit != nil {
@@ -506,7 +487,7 @@ func (sqlite) LatestBatch(t string) string {
 func (sqlite) Timestamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000000") }
 
 // Statements is the SQL an edit runs, in order, with its arguments, for
-// a dry run to show.
+// a dry run to show: what Write runs, from the same list.
 func (s *Store) Statements(schema string, e Edit, now time.Time) []changeset.Statement {
 	if schema == "" {
 		schema = s.t.Schema
@@ -515,31 +496,56 @@ func (s *Store) Statements(schema string, e Edit, now time.Time) []changeset.Sta
 	table := s.d.QuoteTable(schema, TableName)
 	backup := s.d.QuoteTable(schema, BackupTable)
 	var out []changeset.Statement
-	add := func(q string, args ...any) { out = append(out, changeset.Statement{SQL: q, Args: args}) }
-	for _, q := range w.Begin(s.to.Statement) {
-		add(q)
+	for _, q := range append(w.Begin(s.to.Statement), w.Lock(lockList(s.t.Engine, table, backup, len(e.Delete) > 0))...) {
+		out = append(out, changeset.Statement{SQL: q})
 	}
-	locked := []string{table}
-	if len(e.Delete) > 0 && s.t.Engine == MySQL {
-		locked = append(locked, backup) // LOCK TABLES names every table used
+	if e.TakenAt.IsZero() {
+		e.TakenAt = now
 	}
-	for _, q := range w.Lock(locked) {
-		add(q)
-	}
-	for _, r := range e.Delete {
-		add(w.InsertBackup(backup), r.ID, r.App, r.Name, r.Applied, e.Batch, w.Timestamp(now))
-	}
-	for _, r := range e.Delete {
-		add(w.DeleteRow(table), r.ID)
-	}
-	for _, k := range e.Insert {
-		add(w.InsertRow(table), k.App, k.Name, w.Timestamp(now))
-	}
-	for _, r := range e.Restore {
-		add(w.RestoreRow(table), r.ID, r.App, r.Name, r.Applied)
+	for _, st := range editStatements(w, table, backup, e, now) {
+		out = append(out, st.Statement)
 	}
 	for _, q := range w.Commit() {
-		add(q)
+		out = append(out, changeset.Statement{SQL: q})
+	}
+	return out
+}
+
+// lockList is the tables a write locks: django_migrations, and on
+// MariaDB the backup table when it is used (LOCK TABLES names every table
+// the transaction touches; elsewhere writing it takes its own lock).
+func lockList(e Engine, table, backup string, withBackup bool) []string {
+	if withBackup && e == MySQL {
+		return []string{table, backup}
+	}
+	return []string{table}
+}
+
+// step is one statement of an edit and what it does, for its error.
+type step struct {
+	changeset.Statement
+	what string
+}
+
+// editStatements is an edit as statements, in the order they run: the
+// backup copies, the deletes, the inserts (applied now), the restores.
+func editStatements(w writer, table, backup string, e Edit, now time.Time) []step {
+	var out []step
+	add := func(what, q string, args ...any) {
+		out = append(out, step{changeset.Statement{SQL: q, Args: args}, what})
+	}
+	for _, r := range e.Delete {
+		add("backing up "+r.App+"."+r.Name, w.InsertBackup(backup), r.ID, r.App, r.Name, r.Applied, e.Batch, w.Timestamp(e.TakenAt))
+	}
+	for _, r := range e.Delete {
+		add("deleting "+r.App+"."+r.Name, w.DeleteRow(table), r.ID)
+	}
+	stamp := w.Timestamp(now)
+	for _, k := range e.Insert {
+		add("recording "+k.App+"."+k.Name, w.InsertRow(table), k.App, k.Name, stamp)
+	}
+	for _, r := range e.Restore {
+		add("restoring "+r.App+"."+r.Name, w.RestoreRow(table), r.ID, r.App, r.Name, r.Applied)
 	}
 	return out
 }
@@ -551,12 +557,12 @@ func (s *Store) Records(ctx context.Context, schema string) ([]Record, error) {
 	if schema == "" {
 		schema = s.t.Schema
 	}
-	if _, err := s.Applied(ctx, schema); err != nil {
-		return nil, err
-	}
 	w := s.d.(writer)
 	var out []Record
 	err := s.readOnly(ctx, func(tx *sql.Tx) error {
+		if err := s.checkTable(ctx, tx, schema); err != nil {
+			return err
+		}
 		var err error
 		out, err = readRecords(ctx, tx, w.SelectRecords(s.d.QuoteTable(schema, TableName)), s.to.Statement)
 		return err
