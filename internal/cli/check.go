@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -115,7 +117,7 @@ func checkProject(l *loaded) []diag.Diagnostic {
 		// theirs that does not exist is Django's NodeNotFoundError.
 		for _, d := range l.full.NewErrors(l.graph) {
 			if d.Code == graph.CodeMissingNode {
-				d.Message += fmt.Sprintf(" (the installed apps are %s's: %s)", l.installed, strings.Join(sortedKeys(l.external.Labels()), ", "))
+				d.Message += fmt.Sprintf(" (the installed apps are %s's: %s)", l.installed, strings.Join(slices.Sorted(maps.Keys(l.external.Labels())), ", "))
 				d.Hint = "depend on a migration the installed version has, or upgrade it"
 				ds = append(ds, d)
 			}

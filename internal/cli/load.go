@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -90,20 +92,11 @@ func (e *env) load() (*loaded, error) {
 			}
 			l.Locate(lp.full.Diagnostics)
 			if e.g.verbose > 0 {
-				fmt.Fprintf(e.stderr, "djsquash: installed apps outside the project: %d migrations of %s\n", len(x.Migrations), strings.Join(sortedKeys(x.Labels()), ", "))
+				fmt.Fprintf(e.stderr, "djsquash: installed apps outside the project: %d migrations of %s\n", len(x.Migrations), strings.Join(slices.Sorted(maps.Keys(x.Labels())), ", "))
 			}
 		}
 	}
 	return lp, nil
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // selectApps validates app labels given on the command line; nil means all.

@@ -96,13 +96,9 @@ type dbReport struct {
 	SQL      []changeset.Statement `json:"sql,omitempty"`
 	Note     string                `json:"note,omitempty"`
 	Error    string                `json:"error,omitempty"`
-	kind     error                 // the recorder error kind, for the exit code
-	edit     *recorder.Edit
 }
 
 type recordReport struct {
-	// plan is what a dry run would run, database by database.
-	plan      changeset.Changeset
 	DryRun    bool       `json:"dry_run"`
 	Batch     string     `json:"batch,omitempty"`
 	Databases []dbReport `json:"databases"`
@@ -279,7 +275,7 @@ func (e *env) record(ctx context.Context, apps []string, f *recordFlags) error {
 	}
 	jobs, early := f.db.jobs(ctx, targets)
 	for _, r := range early {
-		rep.Databases = append(rep.Databases, dbReport{Database: r.name, Error: r.err.Error(), kind: kindOf(r.err)})
+		rep.Databases = append(rep.Databases, dbReport{Database: r.name, Error: r.err.Error()})
 	}
 	st := &stores{writer: !f.dryRun}
 	defer st.close()
@@ -347,12 +343,11 @@ func (e *env) record(ctx context.Context, apps []string, f *recordFlags) error {
 		case errors.Is(err, recorder.ErrNeverMigrated):
 			r.Note = "never migrated: migrate applies the new migrations"
 		case err != nil:
-			r.Error, r.kind = err.Error(), kindOf(err)
+			r.Error = err.Error()
 			if errors.Is(err, recorder.ErrPermission) {
 				r.Error += "; record needs SELECT, INSERT and DELETE on django_migrations (and LOCK TABLES on MariaDB; with --prune, CREATE for djsquash_migrations_backup): nothing was changed"
 			}
 		default:
-			r.edit = &edit
 			for _, k := range edit.Insert {
 				r.Inserted = append(r.Inserted, k.App+"."+k.Name)
 			}
@@ -362,7 +357,7 @@ func (e *env) record(ctx context.Context, apps []string, f *recordFlags) error {
 			if len(edit.Delete) > 0 {
 				r.Batch = rep.Batch
 				if bf != nil {
-					r.File = e.rel(lp.Root, bf.path)
+					r.File = filepath.ToSlash(lp.Rel(bf.path))
 				}
 			}
 		}
@@ -378,22 +373,6 @@ func (e *env) lockedHook(name string) func() {
 		return nil
 	}
 	return func() { e.h.locked(name) }
-}
-
-// kindOf is a recorder error's kind, or the error itself.
-func kindOf(err error) error {
-	var re *recorder.Error
-	if errors.As(err, &re) && re.Kind != nil {
-		return re.Kind
-	}
-	return err
-}
-
-func (e *env) rel(root, path string) string {
-	if r, err := filepath.Rel(root, path); err == nil && !strings.HasPrefix(r, "..") {
-		return filepath.ToSlash(r)
-	}
-	return path
 }
 
 // unreadable lists migrations with syntax errors: their replaces are
@@ -504,12 +483,13 @@ func (e *env) printDBReport(rep recordReport, command string) {
 		}
 	}
 	if rep.DryRun {
+		plan := changeset.Changeset{}
 		for _, d := range rep.Databases {
 			if len(d.SQL) > 0 {
-				rep.plan.Databases = append(rep.plan.Databases, changeset.Database{Name: d.Database, Statements: d.SQL})
+				plan.Databases = append(plan.Databases, changeset.Database{Name: d.Database, Statements: d.SQL})
 			}
 		}
-		fmt.Fprintln(w, rep.plan.Summary(true))
+		fmt.Fprintln(w, plan.Summary(true))
 	}
 }
 

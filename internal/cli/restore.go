@@ -71,7 +71,7 @@ func (e *env) restore(ctx context.Context, from string, f *restoreFlags) error {
 		rep.Batch = doc.Batch
 	}
 	for _, r := range early {
-		rep.Databases = append(rep.Databases, dbReport{Database: r.name, Error: r.err.Error(), kind: kindOf(r.err)})
+		rep.Databases = append(rep.Databases, dbReport{Database: r.name, Error: r.err.Error()})
 	}
 	st := &stores{writer: !f.dryRun}
 	defer st.close()
@@ -138,7 +138,7 @@ func (e *env) restore(ctx context.Context, from string, f *restoreFlags) error {
 			return nil
 		}()
 		if err != nil {
-			r.Error, r.kind = err.Error(), kindOf(err)
+			r.Error = err.Error()
 			if errors.Is(err, recorder.ErrNeverMigrated) {
 				r.Error = err.Error() + ": nothing to restore into"
 			}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/djsquash/djsquash/internal/migration"
@@ -105,14 +107,6 @@ func runStatus(ctx context.Context, e *env, f *dbFlags, apps []string) error {
 	return nil
 }
 
-func mapKeys(m map[string]int) map[string]bool {
-	out := make(map[string]bool, len(m))
-	for k := range m {
-		out[k] = true
-	}
-	return out
-}
-
 func printStatus(w io.Writer, r *status.Report, verbose bool) {
 	for _, d := range r.Databases {
 		fmt.Fprintf(w, "%s\n", d.Name)
@@ -149,7 +143,7 @@ func printStatus(w io.Writer, r *status.Report, verbose bool) {
 				byApp[app]++
 			}
 			var parts []string
-			for _, app := range sortedKeys(mapKeys(byApp)) {
+			for _, app := range slices.Sorted(maps.Keys(byApp)) {
 				parts = append(parts, fmt.Sprintf("%s %d", app, byApp[app]))
 			}
 			fmt.Fprintf(w, "  recorded but not on disk: %d rows (%s; -v lists them): harmless; djsquash record --prune deletes them (backed up) once the database holds the app's current migrations\n",
