@@ -67,6 +67,21 @@ func (d Diagnostic) String() string {
 	return b.String()
 }
 
+// SameCodes reports whether two lists carry the same codes and severities
+// in order: what an edited file must read back with, compared with its
+// original.
+func SameCodes(a, b []Diagnostic) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Code != b[i].Code || a[i].Severity != b[i].Severity {
+			return false
+		}
+	}
+	return true
+}
+
 // Lines maps byte offsets of one file to line:col. Build it once per file,
 // only when something must be reported.
 type Lines struct {

@@ -214,7 +214,7 @@ func Build(l *project.Loaded, g *graph.Graph, squashes []m.Key) *Plan {
 		// stays computed.)
 		back, ds := m.Read(mig.Key, mig.File, src, l.Setting)
 		_, dsBefore := m.Read(mig.Key, mig.File, mig.Source.OnDisk(), l.Setting)
-		if !sameCodes(ds, dsBefore) || back.Unreadable || len(back.Replaces) > 0 && pruned[mig.Key] ||
+		if !diag.SameCodes(ds, dsBefore) || back.Unreadable || len(back.Replaces) > 0 && pruned[mig.Key] ||
 			!sameKeys(back.Dependencies, deps) || !sameKeys(back.RunBefore, runBefore) {
 			problem(CodeEdit, mig.File, mig.ClassPos, "this is a bug in djsquash; nothing was written", "%s: the edited file does not read back as planned", mig.Key)
 			continue
@@ -276,18 +276,6 @@ func migrations(g *graph.Graph) []*m.Migration {
 		}
 	}
 	return out
-}
-
-func sameCodes(a, b []diag.Diagnostic) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i].Code != b[i].Code || a[i].Severity != b[i].Severity {
-			return false
-		}
-	}
-	return true
 }
 
 func sameKeys(a, b []m.Dependency) bool {

@@ -83,7 +83,8 @@ func Build(l *project.Loaded, target int, apps map[string]bool) *Plan {
 		}
 		// Read it back: the same migration, the same operations.
 		back, ds := migration.Read(m.Key, m.File, edited, l.Setting)
-		if back.Unreadable || len(back.Operations) != len(m.Operations) || len(ds) > 0 && !sameCodes(ds, m, l) {
+		_, dsBefore := migration.Read(m.Key, m.File, m.Source.OnDisk(), l.Setting)
+		if back.Unreadable || len(back.Operations) != len(m.Operations) || !diag.SameCodes(ds, dsBefore) {
 			p.Problems = append(p.Problems, diag.Diagnostic{Severity: diag.Error, Code: CodeEdit, File: m.File, Offset: m.ClassPos,
 				Message: fmt.Sprintf("%s: the rewritten file does not read back as planned", m.Key), Hint: "this is a bug in djsquash; nothing was written"})
 			continue
@@ -94,19 +95,4 @@ func Build(l *project.Loaded, target int, apps map[string]bool) *Plan {
 		p.Changes.Changes = nil
 	}
 	return p
-}
-
-// sameCodes reports whether reading the edited file gives the notes the
-// original gives.
-func sameCodes(ds []diag.Diagnostic, m *migration.Migration, l *project.Loaded) bool {
-	_, before := migration.Read(m.Key, m.File, m.Source.OnDisk(), l.Setting)
-	if len(ds) != len(before) {
-		return false
-	}
-	for i := range ds {
-		if ds[i].Code != before[i].Code {
-			return false
-		}
-	}
-	return true
 }
