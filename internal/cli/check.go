@@ -112,7 +112,7 @@ Exit status 1 when there is an error.`,
 func checkProject(l *loaded) []diag.Diagnostic {
 	ds := append([]diag.Diagnostic{}, l.Diagnostics...)
 	ds = append(ds, followOnsDropped(l, l.graph.Diagnostics)...)
-	if l.full != nil {
+	if l.readInstalled(); l.full != nil {
 		// What the installed apps lack: a dependency on a migration of
 		// theirs that does not exist is Django's NodeNotFoundError.
 		for _, d := range l.full.NewErrors(l.graph) {

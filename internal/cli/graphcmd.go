@@ -68,22 +68,24 @@ migrations and the other apps' migrations they depend on.`,
 // graphView selects the nodes to draw (the apps' migrations and their direct
 // parents) and the edges between them, in plan order.
 func graphView(l *loaded, only map[string]bool) ([]graph.Key, [][2]graph.Key) {
+	g := l.view()
+	plan := g.Plan()
 	in := map[graph.Key]bool{}
 	var nodes []graph.Key
-	for _, k := range l.view().Plan() {
+	for _, k := range plan {
 		if only == nil || only[k.App] {
 			in[k] = true
 		}
 	}
-	for _, k := range l.view().Plan() {
+	for _, k := range plan {
 		if in[k] {
-			for _, p := range l.view().Node(k).Parents() {
+			for _, p := range g.Node(k).Parents() {
 				in[p.Key] = true
 			}
 		}
 	}
 	var edges [][2]graph.Key
-	for _, k := range l.view().Plan() {
+	for _, k := range plan {
 		if !in[k] {
 			continue
 		}
@@ -91,7 +93,7 @@ func graphView(l *loaded, only map[string]bool) ([]graph.Key, [][2]graph.Key) {
 		if only != nil && !only[k.App] {
 			continue
 		}
-		for _, p := range l.view().Node(k).Parents() {
+		for _, p := range g.Node(k).Parents() {
 			edges = append(edges, [2]graph.Key{p.Key, k})
 		}
 	}

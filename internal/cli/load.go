@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"sort"
@@ -22,20 +23,52 @@ type loaded struct {
 	// --django when given, else the one in the project's environment; 0
 	// when neither says. 6 and later load squashes of squashes.
 	django int
-	// external are the installed apps outside the project, read from the
-	// project's environment (nil without one); full is the graph with
-	// their migrations, what show, graph, check and status present.
-	external *project.External
-	full     *graph.Graph
+	// env is the project's environment (nil without one).
+	env *pyenv.Env
+	// external are the installed apps outside the project, read from env
+	// on first use (readInstalled); full is the graph with their
+	// migrations, what show, graph, check and status present.
+	installedRead bool
+	external      *project.External
+	full          *graph.Graph
 	// installed names the environment's Django ("Django 5.2.8"), for
 	// messages about what it lacks.
 	installed string
+	notes     io.Writer // -v notes; nil when quiet
+}
+
+// readInstalled reads the installed apps' migrations (contrib,
+// third-party) from the environment's sys.path, once, on first use: the
+// commands that never show them do not pay for it.
+func (l *loaded) readInstalled() {
+	if l.installedRead || l.env == nil {
+		return
+	}
+	l.installedRead = true
+	x := l.ReadInstalled(l.env.SysPath)
+	if len(x.Migrations) == 0 {
+		return
+	}
+	apps := l.AppLabels()
+	for a := range x.Labels() {
+		apps[a] = true
+	}
+	opts := graph.Options{Apps: apps, NestedReplacements: l.django >= 6}
+	l.external, l.full = x, graph.Build(append(append([]*migration.Migration{}, l.Migrations...), x.Migrations...), opts)
+	l.installed = "the environment's packages"
+	if l.env.Django != nil {
+		l.installed = "Django " + l.env.Django.String()
+	}
+	l.Locate(l.full.Diagnostics)
+	if l.notes != nil {
+		fmt.Fprintf(l.notes, "djsquash: installed apps outside the project: %d migrations of %s\n", len(x.Migrations), strings.Join(slices.Sorted(maps.Keys(x.Labels())), ", "))
+	}
 }
 
 // view is the graph commands show: with the installed apps' migrations
 // when the environment gave them.
 func (l *loaded) view() *graph.Graph {
-	if l.full != nil {
+	if l.readInstalled(); l.full != nil {
 		return l.full
 	}
 	return l.graph
@@ -43,6 +76,7 @@ func (l *loaded) view() *graph.Graph {
 
 // isExternal reports an installed app outside the project.
 func (l *loaded) isExternal(app string) bool {
+	l.readInstalled()
 	return l.external != nil && l.external.Labels()[app]
 }
 
@@ -77,24 +111,10 @@ func (e *env) load() (*loaded, error) {
 	l.Locate(g.Diagnostics)
 	lp := &loaded{Loaded: l, graph: g, django: major}
 	if err == nil {
-		// The installed apps' migrations (contrib, third-party), read
-		// from the environment's sys.path: what showmigrations lists.
-		if x := l.ReadInstalled(found.SysPath); len(x.Migrations) > 0 {
-			apps := l.AppLabels()
-			for a := range x.Labels() {
-				apps[a] = true
-			}
-			opts.Apps = apps
-			lp.external, lp.full = x, graph.Build(append(append([]*migration.Migration{}, l.Migrations...), x.Migrations...), opts)
-			lp.installed = "the environment's packages"
-			if found.Django != nil {
-				lp.installed = "Django " + found.Django.String()
-			}
-			l.Locate(lp.full.Diagnostics)
-			if e.g.verbose > 0 {
-				fmt.Fprintf(e.stderr, "djsquash: installed apps outside the project: %d migrations of %s\n", len(x.Migrations), strings.Join(slices.Sorted(maps.Keys(x.Labels())), ", "))
-			}
-		}
+		lp.env = found
+	}
+	if e.g.verbose > 0 {
+		lp.notes = e.stderr
 	}
 	return lp, nil
 }
@@ -165,7 +185,7 @@ func (l *loaded) appOrder(only map[string]bool) []string {
 // what show lists.
 func (l *loaded) shownOrder(only map[string]bool) []string {
 	out := l.appOrder(only)
-	if l.external != nil {
+	if l.readInstalled(); l.external != nil {
 		for _, a := range l.external.Apps {
 			if only == nil || only[a.Label] {
 				out = append(out, a.Label)

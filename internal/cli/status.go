@@ -62,7 +62,7 @@ func runStatus(ctx context.Context, e *env, f *dbFlags, apps []string) error {
 		recs = append(recs, status.Recorded{Name: r.name, Rows: r.rows})
 	}
 	in := status.Input{Migrations: lp.Migrations, Apps: lp.AppLabels(), Only: only, Nested: lp.django >= 6}
-	if lp.external != nil {
+	if lp.readInstalled(); lp.external != nil {
 		// Every app of every database, as showmigrations lists them.
 		in.Migrations = append(append([]*migration.Migration{}, lp.Migrations...), lp.external.Migrations...)
 		in.External = lp.external.Labels()

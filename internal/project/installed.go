@@ -23,16 +23,11 @@ type ExternalApp struct {
 type External struct {
 	Apps       []ExternalApp
 	Migrations []*migration.Migration
+	labels     map[string]bool
 }
 
-// Labels are the external apps' labels.
-func (x *External) Labels() map[string]bool {
-	out := map[string]bool{}
-	for _, a := range x.Apps {
-		out[a.Label] = true
-	}
-	return out
-}
+// Labels are the external apps' labels (read-only: shared by callers).
+func (x *External) Labels() map[string]bool { return x.labels }
 
 // ReadInstalled reads the migrations of the INSTALLED_APPS entries that are
 // not project apps, finding each package on sysPath (the project
@@ -40,7 +35,7 @@ func (x *External) Labels() map[string]bool {
 // Entries it cannot find are left out: the graph then treats their
 // migrations as external nodes, as without an environment.
 func (l *Loaded) ReadInstalled(sysPath []string) *External {
-	x := &External{}
+	x := &External{labels: map[string]bool{}}
 	if l.Installed == nil {
 		return x
 	}
@@ -81,6 +76,7 @@ func (l *Loaded) ReadInstalled(sysPath []string) *External {
 			continue // an app without migrations (messages, staticfiles)
 		}
 		x.Apps = append(x.Apps, ExternalApp{Label: label, Module: strings.Join(parts, "."), MigrationsDir: migDir})
+		x.labels[label] = true
 	}
 	sort.Slice(x.Apps, func(i, j int) bool { return x.Apps[i].Label < x.Apps[j].Label })
 	type job struct{ label, file string }
