@@ -37,24 +37,10 @@ func RemovedArguments(f *python.File, target int) []RemovedArgument {
 		if !ok {
 			return true
 		}
-		class := CallClass(call)
-		for _, r := range Removals {
-			if r.Class != class || target < r.RemovedIn {
-				continue
-			}
-			var old *python.Keyword
-			has := false
-			for _, kw := range call.Keywords {
-				switch kw.Arg {
-				case r.From:
-					old = kw
-				case r.To:
-					has = true
-				}
-			}
-			if old != nil {
-				out = append(out, RemovedArgument{Removal: r, Offset: old.Pos(),
-					Conflict: has || !bytes.HasPrefix(f.Src[old.Pos():], []byte(r.From))})
+		for _, kw := range call.Keywords {
+			if r, ok := removalOf(call, kw.Arg, target); ok {
+				out = append(out, RemovedArgument{Removal: r, Offset: kw.Pos(),
+					Conflict: hasKeyword(call, r.To) || !bytes.HasPrefix(f.Src[kw.Pos():], []byte(r.From))})
 			}
 		}
 		return true
@@ -100,15 +86,12 @@ func WithoutRemoved(e python.Expr, target int) (python.Expr, bool) {
 	}
 	switch x := inner.(type) {
 	case *python.Call:
-		class := CallClass(x)
 		args, changed := each(x.Args)
 		var kws []*python.Keyword
 		for _, k := range x.Keywords {
 			name := k.Arg
-			for _, r := range Removals {
-				if r.Class == class && r.From == k.Arg && target >= r.RemovedIn && !hasKeyword(x, r.To) {
-					name, changed = r.To, true
-				}
+			if r, ok := removalOf(x, k.Arg, target); ok && !hasKeyword(x, r.To) {
+				name, changed = r.To, true
 			}
 			v, ok := WithoutRemoved(in(k.Value), target)
 			changed = changed || ok
@@ -138,6 +121,18 @@ func WithoutRemoved(e python.Expr, target int) (python.Expr, bool) {
 		}
 	}
 	return e, false
+}
+
+// removalOf is the removal that makes Django `target` reject keyword kw
+// of call, if any.
+func removalOf(call *python.Call, kw string, target int) (Removal, bool) {
+	class := CallClass(call)
+	for _, r := range Removals {
+		if r.Class == class && r.From == kw && target >= r.RemovedIn {
+			return r, true
+		}
+	}
+	return Removal{}, false
 }
 
 func hasKeyword(c *python.Call, name string) bool {
