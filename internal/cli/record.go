@@ -306,37 +306,32 @@ func (e *env) record(ctx context.Context, apps []string, f *recordFlags) error {
 			dec.TakenAt = now
 			return dec.Edit, nil
 		}
+		opts := recorder.WriteOptions{
+			Backup: f.prune,
+			Plan:   plan,
+			Now:    now,
+			Locked: e.lockedHook(j.name),
+			Check: func(ctx context.Context, q recorder.Querier, _ recorder.Edit) error {
+				if len(dec.Insert) == 0 {
+					return nil // deleting stale rows vouches for no schema
+				}
+				return check(ctx, q, dec)
+			},
+			BeforeCommit: func(ed recorder.Edit) error {
+				if bf == nil || len(ed.Delete) == 0 {
+					return nil
+				}
+				return bf.add(backupSection{Database: j.name, URL: j.t.String(), Schema: j.schema, Rows: ed.Delete})
+			},
+		}
 		s, err := st.get(j.t)
 		var edit recorder.Edit
-		if err == nil && f.dryRun {
-			var rows []recorder.Record
-			rows, err = s.Records(ctx, j.schema)
-			if err == nil {
-				edit, _ = plan(rows)
-				if !edit.Empty() {
-					err = s.ReadOnly(ctx, func(q recorder.Querier) error { return check(ctx, q, dec) })
-					r.SQL = s.Statements(j.schema, edit, now)
-				}
-			}
-		} else if err == nil {
-			edit, err = s.Write(ctx, j.schema, recorder.WriteOptions{
-				Backup: f.prune,
-				Plan:   plan,
-				Now:    now,
-				Locked: e.lockedHook(j.name),
-				Check: func(ctx context.Context, q recorder.Querier, _ recorder.Edit) error {
-					if len(dec.Insert) == 0 {
-						return nil // deleting stale rows vouches for no schema
-					}
-					return check(ctx, q, dec)
-				},
-				BeforeCommit: func(ed recorder.Edit) error {
-					if bf == nil || len(ed.Delete) == 0 {
-						return nil
-					}
-					return bf.add(backupSection{Database: j.name, URL: j.t.String(), Schema: j.schema, Rows: ed.Delete})
-				},
-			})
+		switch {
+		case err != nil:
+		case f.dryRun:
+			edit, r.SQL, err = s.Preview(ctx, j.schema, opts)
+		default:
+			edit, err = s.Write(ctx, j.schema, opts)
 		}
 		r.Partial, r.Held = dec.Partial, dec.Held
 		switch {

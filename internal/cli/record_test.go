@@ -318,6 +318,22 @@ func TestRecordSchemaDrift(t *testing.T) {
 					t.Errorf("status --schema-check does not list %q:\n%s", k, out)
 				}
 			}
+			// --skip-schema-check records anyway, and lists the drift.
+			code, rep, errOut = runRecord(t, "--project", p.Dir, "record", "--yes", "--skip-schema-check", "--database", db)
+			if code != ExitOK || len(rep.Databases[0].Inserted) != 4 || len(rep.Databases[0].Drift) != len(kinds) {
+				t.Fatalf("record --skip-schema-check: exit %d: %+v\n%s", code, rep, errOut)
+			}
+			// Deleting stale rows vouches for no schema: the dry run, like
+			// the run, deletes them on the drifted database.
+			if code, out, errOut := run(t, "--project", p.Dir, "prune", "--yes", "--database", db); code != ExitOK {
+				t.Fatalf("prune: exit %d\n%s%s", code, out, errOut)
+			}
+			for _, mode := range []string{"--dry-run", "--yes"} {
+				code, rep, errOut = runRecord(t, "--project", p.Dir, "record", "--prune", mode, "--database", db)
+				if code != ExitOK || len(rep.Databases[0].Deleted) != 47 || rep.Databases[0].Error != "" {
+					t.Errorf("record --prune %s on the drifted database: exit %d: %+v\n%s", mode, code, rep, errOut)
+				}
+			}
 		})
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"time"
 
 	"github.com/djsquash/djsquash/internal/migration"
 	"github.com/djsquash/djsquash/internal/recorder"
@@ -116,21 +115,15 @@ func (e *env) restore(ctx context.Context, from string, f *restoreFlags) error {
 				}
 				return ed, nil
 			}
+			opts := recorder.WriteOptions{Plan: plan, Locked: e.lockedHook(j.name)}
 			var ed recorder.Edit
 			if f.dryRun {
-				cur, err := s.Records(ctx, j.schema)
-				if err != nil {
-					return err
-				}
-				ed, _ = plan(cur)
-				if !ed.Empty() {
-					r.SQL = s.Statements(j.schema, ed, time.Now())
-				}
+				ed, r.SQL, err = s.Preview(ctx, j.schema, opts)
 			} else {
-				ed, err = s.Write(ctx, j.schema, recorder.WriteOptions{Plan: plan, Locked: e.lockedHook(j.name)})
-				if err != nil {
-					return err
-				}
+				ed, err = s.Write(ctx, j.schema, opts)
+			}
+			if err != nil {
+				return err
 			}
 			for _, b := range ed.Restore {
 				r.Restored = append(r.Restored, fmt.Sprintf("%s.%s (id %d)", b.App, b.Name, b.ID))

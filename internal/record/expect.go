@@ -108,7 +108,7 @@ func fieldColumn(p *state.Project, m *state.Model, f *state.Field, e Engine) (co
 		return column{}, false
 	}
 	c := column{name: f.Name, class: fieldClasses[class], known: true}
-	relation := class == "ForeignKey" || class == "OneToOneField" || f.To != "" && class != "ManyToManyField"
+	relation := class == "ForeignKey" || class == "OneToOneField" || f.To != "" // ManyToManyField returned above
 	if relation {
 		c.name += "_id"
 		c.class = ""

@@ -486,6 +486,44 @@ func (sqlite) LatestBatch(t string) string {
 // Timestamp is what Django's SQLite backend stores: the naive UTC time.
 func (sqlite) Timestamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000000") }
 
+// Preview is Write without writing, for a dry run: the same Plan and
+// Check, on the rows and the schema as they are now (a read-only
+// transaction, no lock), and the statements Write would run. The
+// statements come back with a failed Check too: what would have run.
+func (s *Store) Preview(ctx context.Context, schema string, o WriteOptions) (Edit, []changeset.Statement, error) {
+	if schema == "" {
+		schema = s.t.Schema
+	}
+	w := s.d.(writer)
+	var e Edit
+	var checkErr error
+	err := s.readOnly(ctx, func(tx *sql.Tx) error {
+		if err := s.checkTable(ctx, tx, schema); err != nil {
+			return err
+		}
+		rows, err := readRecords(ctx, tx, w.SelectRecords(s.d.QuoteTable(schema, TableName)), s.to.Statement)
+		if err != nil {
+			return err
+		}
+		if e, err = o.Plan(rows); err != nil || e.Empty() || o.Check == nil {
+			return err
+		}
+		checkErr = o.Check(ctx, tx, e)
+		return nil
+	})
+	if err != nil {
+		return Edit{}, nil, err
+	}
+	if e.Empty() {
+		return Edit{}, nil, nil
+	}
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return e, s.Statements(schema, e, now), s.t.wrapWrite(checkErr)
+}
+
 // Statements is the SQL an edit runs, in order, with its arguments, for
 // a dry run to show: what Write runs, from the same list.
 func (s *Store) Statements(schema string, e Edit, now time.Time) []changeset.Statement {
