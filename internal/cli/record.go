@@ -259,7 +259,6 @@ func (e *env) record(ctx context.Context, apps []string, f *recordFlags) error {
 	}
 	in := record.Input{Migrations: lp.Migrations, Graph: lp.graph, Only: only, Prune: f.prune, Settings: lp.Setting}
 	expect := record.NewExpectation(in)
-	var expectMu sync.Mutex
 	now := time.Now().UTC()
 	rep := recordReport{DryRun: f.dryRun}
 	var bf *backupFile
@@ -282,17 +281,14 @@ func (e *env) record(ctx context.Context, apps []string, f *recordFlags) error {
 	out := eachJob(jobs, f.db.workers, e.progress("recording"), func(j dbJob) dbReport {
 		r := dbReport{Database: j.name}
 		check := func(ctx context.Context, q schema.Querier, d record.Decision) error {
-			expectMu.Lock()
 			want, err := expect.Expected(d, schema.Engine(j.t.Engine))
-			expectMu.Unlock()
 			if err != nil {
 				return err
 			}
-			got, err := schema.DumpSchema(ctx, q, schema.Engine(j.t.Engine), j.schema, want.TableNames())
+			problems, warnings, err := schemaDrift(ctx, q, j, want)
 			if err != nil {
-				return fmt.Errorf("reading the schema: %w", err)
+				return err
 			}
-			problems, warnings := schema.Drift(want, got)
 			r.Drift, r.Warnings = problems, warnings
 			if len(problems) > 0 && !f.force {
 				return &driftError{problems}
@@ -488,6 +484,17 @@ func (e *env) printDBReport(rep recordReport, command string) {
 	}
 }
 
+// schemaDrift compares the tables of one database (or tenant schema) that want
+// names with want, read through q (inside the caller's transaction).
+func schemaDrift(ctx context.Context, q schema.Querier, j dbJob, want *schema.Expected) (problems, warnings []string, err error) {
+	got, err := schema.DumpSchema(ctx, q, schema.Engine(j.t.Engine), j.schema, want.TableNames())
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the schema: %w", err)
+	}
+	problems, warnings = schema.Drift(want, got)
+	return problems, warnings, nil
+}
+
 // schemaCheck is one database's schema compared with its applied
 // migrations (status --schema-check).
 type schemaCheck struct {
@@ -500,7 +507,6 @@ type schemaCheck struct {
 func (e *env) schemaChecks(ctx context.Context, lp *loaded, only map[string]bool, f *dbFlags, targets []*recorder.Target) []schemaCheck {
 	in := record.Input{Migrations: lp.Migrations, Graph: lp.graph, Only: only, Settings: lp.Setting}
 	expect := record.NewExpectation(in)
-	var expectMu sync.Mutex
 	jobs, early := f.jobs(ctx, targets)
 	var out []schemaCheck
 	for _, r := range early {
@@ -523,19 +529,14 @@ func (e *env) schemaChecks(ctx context.Context, lp *loaded, only map[string]bool
 				return err
 			}
 			keys, apps := record.Applied(in, rows)
-			expectMu.Lock()
 			want, err := expect.For(keys, apps, schema.Engine(j.t.Engine))
-			expectMu.Unlock()
 			if err != nil {
 				return err
 			}
 			return s.ReadOnly(ctx, func(q recorder.Querier) error {
-				got, err := schema.DumpSchema(ctx, q, schema.Engine(j.t.Engine), j.schema, want.TableNames())
-				if err != nil {
-					return err
-				}
-				c.Drift, c.Warnings = schema.Drift(want, got)
-				return nil
+				var err error
+				c.Drift, c.Warnings, err = schemaDrift(ctx, q, j, want)
+				return err
 			})
 		}()
 		if err != nil {

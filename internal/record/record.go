@@ -18,6 +18,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/djsquash/djsquash/internal/graph"
 	"github.com/djsquash/djsquash/internal/migration"
@@ -197,6 +198,7 @@ func keysText(keys []migration.Key) string {
 // per engine, once per set: tenants usually share one.
 type Expectation struct {
 	in    Input
+	mu    sync.Mutex // databases are checked in parallel
 	cache map[string]*state.Project
 	errs  map[string]error
 }
@@ -207,7 +209,7 @@ func NewExpectation(in Input) *Expectation {
 }
 
 // Expected is the schema of the apps of d's inserted migrations, after
-// the plan that ends with them. It is not safe for concurrent use.
+// the plan that ends with them.
 func (x *Expectation) Expected(d Decision, e schema.Engine) (*schema.Expected, error) {
 	var keys []migration.Key
 	for _, k := range d.Insert {
@@ -257,6 +259,8 @@ func (x *Expectation) For(keys []migration.Key, apps map[string]bool, e schema.E
 	}
 	slices.Sort(names)
 	id := strings.Join(names, ",")
+	x.mu.Lock()
+	defer x.mu.Unlock()
 	p, ok := x.cache[id]
 	if !ok {
 		p = state.New(x.in.Settings)
