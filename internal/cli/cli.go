@@ -44,12 +44,17 @@ type env struct {
 	// target is the Django major version a command's --django names (0:
 	// not given); it overrides the environment's.
 	target int
+	// facts are what the running settings say when manage.py djsquash
+	// started the binary (nil otherwise).
+	facts *project.Facts
 }
 
 // hooks are the points tests stop a command at; commands leave them nil.
 type hooks struct {
 	// locked runs while record or restore holds a database's lock.
 	locked func(database string)
+	// facts are the running settings' (Main reads them; tests pass them).
+	facts *project.Facts
 }
 
 // exitError carries an exit code through cobra's error return.
@@ -73,11 +78,16 @@ func usageErr(format string, args ...any) error {
 // Main runs djsquash with args (without the program name) and returns the
 // process exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return mainWith(args, stdin, stdout, stderr, hooks{})
+	facts, err := project.ReadFacts(os.Getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "djsquash: %v\n", err)
+		return ExitUsage
+	}
+	return mainWith(args, stdin, stdout, stderr, hooks{facts: facts})
 }
 
 func mainWith(args []string, stdin io.Reader, stdout, stderr io.Writer, h hooks) int {
-	e := &env{stdin: stdin, h: h}
+	e := &env{stdin: stdin, h: h, facts: h.facts}
 	rawOut, rawErr := stdout, stderr
 	stdout = safeWriter{colorWriter{rawOut, func() bool { return e.colorOn(rawOut) }}}
 	stderr = safeWriter{colorWriter{rawErr, func() bool { return e.colorOn(rawErr) }}}

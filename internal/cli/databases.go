@@ -3,7 +3,10 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -25,9 +28,15 @@ type dbFlags struct {
 }
 
 // targets resolves the databases to read: --database flags, else the
+// running settings' DATABASES (manage.py djsquash), else the
 // [tool.djsquash.databases] environments, else DATABASE_URL when set.
-func (f *dbFlags) targets(root string, cfg *project.Config) ([]*recorder.Target, error) {
+func (f *dbFlags) targets(root string, cfg *project.Config, facts *project.Facts) ([]*recorder.Target, error) {
 	specs := f.specs
+	if len(specs) == 0 && facts != nil && len(facts.Databases) > 0 {
+		for _, alias := range slices.Sorted(maps.Keys(facts.Databases)) {
+			specs = append(specs, alias+"="+facts.Databases[alias])
+		}
+	}
 	if len(specs) == 0 && len(cfg.Databases) > 0 {
 		names := make([]string, 0, len(cfg.Databases))
 		for n := range cfg.Databases {
@@ -46,13 +55,18 @@ func (f *dbFlags) targets(root string, cfg *project.Config) ([]*recorder.Target,
 	unnamed := 0
 	for _, s := range specs {
 		if t, err := recorder.ParseTarget(s, root); err == nil && !t.Named {
-			if _, configured := cfg.Databases[s]; !configured {
+			if _, configured := cfg.Databases[s]; !configured && (facts == nil || facts.Databases[s] == "") {
 				unnamed++
 			}
 		}
 	}
 	for _, s := range specs {
-		// A bare name refers to a configured environment.
+		// A bare name refers to a DATABASES alias or a configured environment.
+		if facts != nil && !strings.Contains(s, ":") && !strings.Contains(s, "=") {
+			if url, ok := facts.Databases[s]; ok {
+				s = s + "=" + url
+			}
+		}
 		if url, ok := cfg.Databases[s]; ok && !strings.Contains(s, ":") {
 			s = s + "=" + url
 		}
@@ -151,9 +165,14 @@ func (e *env) loadTargets(f *dbFlags, apps []string, shown bool) (*loaded, map[s
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	targets, err := f.targets(lp.Root, lp.Config)
+	targets, err := f.targets(lp.Root, lp.Config, lp.Facts)
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	if lp.Facts != nil && len(f.specs) == 0 {
+		for _, alias := range slices.Sorted(maps.Keys(lp.Facts.SkippedDatabases)) {
+			fmt.Fprintf(e.stderr, "djsquash: DATABASES[%q] left out: %s\n", alias, lp.Facts.SkippedDatabases[alias])
+		}
 	}
 	if len(targets) == 0 {
 		return nil, nil, nil, usageErr("no database: pass --database URL, set DATABASE_URL, or configure [tool.djsquash.databases]")

@@ -82,7 +82,7 @@ func (l *loaded) isExternal(app string) bool {
 
 // load reads the project under --project and builds its graph.
 func (e *env) load() (*loaded, error) {
-	l, err := project.Load(e.g.project)
+	l, err := project.LoadWith(e.g.project, e.facts)
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
@@ -99,7 +99,12 @@ func (e *env) load() (*loaded, error) {
 		return nil, usageErr("no migrations found under %s (looked for migrations packages with an __init__.py)", e.g.project)
 	}
 	major := e.target
-	found, err := pyenv.Find(context.Background(), l.Root, "", l.Config.Python)
+	var found *pyenv.Env
+	if e.facts != nil {
+		found, err = pyenv.FromFacts(e.facts.Python, e.facts.SysPath, e.facts.DjangoVersion), nil
+	} else {
+		found, err = pyenv.Find(context.Background(), l.Root, "", l.Config.Python)
+	}
 	if e.g.verbose > 0 {
 		fmt.Fprintf(e.stderr, "djsquash: environment: %s\n", pyenv.Describe(found, err))
 	}

@@ -187,7 +187,7 @@ func (e *env) prune(ctx context.Context, args []string, f *pruneFlags) error {
 // checkPrunable refuses unless every database applied every squash in
 // keys; it returns the names of the databases read.
 func (e *env) checkPrunable(ctx context.Context, l *loaded, keys []migration.Key, f *dbFlags) ([]string, error) {
-	targets, err := f.targets(l.Root, l.Config)
+	targets, err := f.targets(l.Root, l.Config, l.Facts)
 	if err != nil {
 		return nil, err
 	}

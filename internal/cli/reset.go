@@ -237,7 +237,7 @@ func printResetSummary(e *env, rep resetJSON, f *resetFlags) {
 // migration of the apps reset: with the old files gone, a database behind
 // would have nothing to catch up through.
 func (e *env) checkResetApplied(ctx context.Context, l *loaded, plan *reset.Plan, f *dbFlags) ([]string, error) {
-	targets, err := f.targets(l.Root, l.Config)
+	targets, err := f.targets(l.Root, l.Config, l.Facts)
 	if err != nil {
 		return nil, err
 	}

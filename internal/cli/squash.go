@@ -353,7 +353,7 @@ func printSquashSummary(e *env, rep squashReport) {
 // whole, is fine. Failing to read a database is an error: a role without
 // access must not pass for a fresh database.
 func (e *env) checkDatabases(ctx context.Context, l *loaded, plan *squash.Plan, f *dbFlags) ([]diag.Diagnostic, error) {
-	targets, err := f.targets(l.Root, l.Config)
+	targets, err := f.targets(l.Root, l.Config, l.Facts)
 	if err != nil {
 		return nil, err
 	}

@@ -111,6 +111,12 @@ func TestSquashMigrates(t *testing.T) {
 			if name != "example" && c.engine != djangotest.SQLite && !current {
 				continue // the example covers every engine on every version; keep CI short
 			}
+			// What differs between engines is the schema editor's, the same
+			// in 5.2 and 6.1: the newest runs every engine, 5.2 SQLite, but
+			// for the deferred statements, whose order is each engine's.
+			if name != "example" && name != "deferred" && c.v == "5.2" && c.engine != djangotest.SQLite {
+				continue
+			}
 			if (name == "deferred" || name == "app_settings" || name == "existing_default") && !current {
 				continue // what they test does not change between versions: 5.2 and 6.1 on every engine
 			}

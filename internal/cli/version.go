@@ -9,16 +9,25 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// release is the version scripts/release gives a binary it packs into a
+// wheel (-ldflags -X), so that `djsquash version` and the wheel's metadata
+// say the same PEP 440 version. The linker is its only writer; code never
+// assigns it.
+var release string
+
 // buildVersion reads the version from the binary's build information, so
-// nothing has to be injected at link time: a tagged module build reports its
+// that other builds need nothing injected: a tagged module build reports its
 // tag, a build from a checkout its VCS revision.
 func buildVersion() (version, revision string, modified bool) {
 	version = "devel"
+	if release != "" {
+		version = release
+	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return
 	}
-	if v := info.Main.Version; v != "" && v != "(devel)" {
+	if v := info.Main.Version; release == "" && v != "" && v != "(devel)" {
 		version = v
 	}
 	for _, s := range info.Settings {

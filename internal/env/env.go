@@ -135,6 +135,35 @@ func Read(ctx context.Context, python, how, root string) (*Env, error) {
 	return e, nil
 }
 
+// FromFacts is the environment the running Django reported (manage.py
+// djsquash): its interpreter and sys.path, and its version as
+// django.get_version() says it ("5.2.8", "6.1a1"). Nothing is started.
+func FromFacts(python string, sysPath []string, version string) *Env {
+	e := &Env{Python: python, How: "the running Django (manage.py djsquash)"}
+	for _, p := range sysPath {
+		if p == "" {
+			continue
+		}
+		e.SysPath = append(e.SysPath, p)
+		if e.DjangoDir == "" {
+			if _, err := os.Stat(filepath.Join(p, "django", "__init__.py")); err == nil {
+				e.DjangoDir = filepath.Join(p, "django")
+			}
+		}
+	}
+	if m := leadingVersionRE.FindStringSubmatch(version); m != nil {
+		n := func(s string) int { v, _ := strconv.Atoi(s); return v }
+		v := Version{Major: n(m[1]), Minor: n(m[2])}
+		if m[3] != "" {
+			v.Patch = n(m[3])
+		}
+		e.Django = &v
+	}
+	return e
+}
+
+var leadingVersionRE = regexp.MustCompile(`^(\d+)\.(\d+)(?:\.(\d+))?`)
+
 var versionRE = regexp.MustCompile(`(?m)^VERSION\s*=\s*\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)`)
 
 // readVersion reads django/__init__.py's VERSION tuple.

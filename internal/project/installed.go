@@ -40,6 +40,13 @@ func (l *Loaded) ReadInstalled(sysPath []string) *External {
 		return x
 	}
 	project := l.AppLabels()
+	if l.Facts != nil {
+		x.Apps = l.Facts.external(l.Root, project)
+		for _, a := range x.Apps {
+			x.labels[a.Label] = true
+		}
+		return l.readExternal(x)
+	}
 	seen := map[string]bool{}
 	for _, entry := range l.Installed.Entries {
 		parts := strings.Split(entry, ".")
@@ -78,6 +85,11 @@ func (l *Loaded) ReadInstalled(sysPath []string) *External {
 		x.Apps = append(x.Apps, ExternalApp{Label: label, Module: strings.Join(parts, "."), MigrationsDir: migDir})
 		x.labels[label] = true
 	}
+	return l.readExternal(x)
+}
+
+// readExternal reads the migrations of x.Apps.
+func (l *Loaded) readExternal(x *External) *External {
 	sort.Slice(x.Apps, func(i, j int) bool { return x.Apps[i].Label < x.Apps[j].Label })
 	type job struct{ label, file string }
 	var jobs []job

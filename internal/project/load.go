@@ -24,8 +24,11 @@ type Loaded struct {
 	// Diagnostics of discovery and reading, located (line:col) and sorted.
 	Diagnostics []diag.Diagnostic
 	// Installed is INSTALLED_APPS and MIGRATION_MODULES as the settings
-	// modules say, read statically.
+	// modules say, read statically, or as the running Django resolved them
+	// when Facts are given.
 	Installed *Installed
+	// Facts are the running settings' (manage.py djsquash), or nil.
+	Facts *Facts
 }
 
 // AppLabels returns the set of labels of apps with migrations.
@@ -39,7 +42,12 @@ func (l *Loaded) AppLabels() map[string]bool {
 
 // Load discovers the project under root and reads every migration, in
 // parallel. Only I/O failures are errors; problems in files are diagnostics.
-func Load(root string) (*Loaded, error) {
+func Load(root string) (*Loaded, error) { return LoadWith(root, nil) }
+
+// LoadWith is Load with the running settings' facts (nil: none), which
+// replace the static reading of INSTALLED_APPS, MIGRATION_MODULES, app
+// labels and swappable settings.
+func LoadWith(root string, facts *Facts) (*Loaded, error) {
 	cfg, err := LoadConfig(root)
 	if err != nil {
 		return nil, err
@@ -48,7 +56,7 @@ func Load(root string) (*Loaded, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Loaded{Project: p, Settings: map[string]string{}}
+	l := &Loaded{Project: p, Settings: map[string]string{}, Facts: facts}
 	for _, a := range p.Apps {
 		if a.LabelFrom == "directory" {
 			if label, ok := appsLabel(a.Dir); ok {
@@ -56,12 +64,22 @@ func Load(root string) (*Loaded, error) {
 			}
 		}
 	}
-	l.Installed = l.readInstalled()
+	if facts != nil {
+		l.labelsFromFacts(facts)
+		l.Installed = installedFromFacts(p.Root, facts)
+	} else {
+		l.Installed = l.readInstalled()
+	}
 	l.applyMigrationModules()
 	p.sortAndCheck()
 	l.preferInstalled()
 	l.Diagnostics = append(l.Diagnostics[:0], p.Diagnostics...)
 	l.readSettings(cfg)
+	if facts != nil {
+		for k, v := range facts.Settings {
+			l.Settings[k] = v
+		}
+	}
 
 	type job struct {
 		app  *App

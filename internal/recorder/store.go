@@ -98,7 +98,7 @@ func (t *Target) dsn(to Timeouts) (string, error) {
 	switch t.Engine {
 	case SQLite:
 		if _, err := os.Stat(t.Database); err != nil {
-			return "", fmt.Errorf("%w: %s", ErrNoDatabase, t.Database)
+			return "", fmt.Errorf("%w: %s", ErrNoDatabase, t.shownPath())
 		}
 		// Read-only at the file level, and query_only for good measure.
 		return "file:" + t.Database + "?mode=ro&_pragma=query_only(1)&_pragma=busy_timeout(" +
@@ -152,7 +152,24 @@ func (t *Target) wrap(err error) error {
 	if errors.As(err, &done) {
 		return err
 	}
-	return &Error{Target: t.String(), Kind: classify(err), msg: t.Scrub(err.Error())}
+	return &Error{Target: t.display(), Kind: classify(err), msg: t.Scrub(err.Error())}
+}
+
+// display names a target in messages: by its name when one was given
+// (production, a DATABASES alias), else by its URL, password hidden.
+func (t *Target) display() string {
+	if t.Named {
+		return t.Name
+	}
+	return t.String()
+}
+
+// shownPath is an SQLite file as the user wrote it.
+func (t *Target) shownPath() string {
+	if t.Written != "" {
+		return t.Written
+	}
+	return t.Database
 }
 
 // Error is a failure reading one target; its text holds no password.

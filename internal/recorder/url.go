@@ -41,8 +41,11 @@ type Target struct {
 	User     string
 	password string // unexported: never printed, never marshalled
 	Database string // SQLite: the file path
-	Params   url.Values
-	Schema   string // PostgreSQL schema holding django_migrations ("" = search_path)
+	// Written is an SQLite path as the URL gave it (relative to the
+	// project, or absolute): what messages show.
+	Written string
+	Params  url.Values
+	Schema  string // PostgreSQL schema holding django_migrations ("" = search_path)
 }
 
 var errNoDatabase = errors.New("database URL names no database")
@@ -127,6 +130,7 @@ func parseURL(raw, base string) (*Target, error) {
 		if p, err := url.PathUnescape(path); err == nil {
 			path = p
 		}
+		written := path
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(base, path)
 		}
@@ -134,7 +138,7 @@ func parseURL(raw, base string) (*Target, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sqlite URL query: %v", err)
 		}
-		return &Target{Engine: SQLite, Database: path, Params: params}, nil
+		return &Target{Engine: SQLite, Database: path, Written: written, Params: params}, nil
 	}
 	// Split the user info at the last '@' ourselves: passwords often hold
 	// an unescaped '@' or '/', which url.Parse would cut at the wrong place,
