@@ -51,10 +51,40 @@ func followOnsDropped(l *loaded, ds []diag.Diagnostic) []diag.Diagnostic {
 const (
 	codeDuplicatePrefix = "DJ107" // two migrations of an app share a number
 	codeReplacedGone    = "DJ108" // a squash replaces files that are gone
+	codeTooMany         = "DJ112" // an app has more migrations than --max-migrations
 )
 
+// tooMany reports apps of the project with more live migrations than max:
+// the migrations Django would run on a fresh database, i.e. those no
+// squash on disk replaces (after a squash and before prune, the squash
+// counts, not its originals).
+func tooMany(l *loaded, max int) []diag.Diagnostic {
+	replaced := map[migration.Key]bool{}
+	for _, m := range l.Migrations {
+		for _, r := range m.Replaces {
+			replaced[r.Key] = true
+		}
+	}
+	count := map[string]int{}
+	for _, m := range l.Migrations {
+		if !replaced[m.Key] {
+			count[m.App]++
+		}
+	}
+	var out []diag.Diagnostic
+	for _, a := range l.Apps {
+		if n := count[a.Label]; n > max {
+			out = append(out, diag.Diagnostic{Severity: diag.Error, Code: codeTooMany, Offset: -1, File: l.Rel(a.MigrationsDir),
+				Message: fmt.Sprintf("app %s has %d migrations, more than --max-migrations %d", a.Label, n, max),
+				Hint:    fmt.Sprintf("squash them: djsquash squash %s (then, once every database has applied it, djsquash prune)", a.Label)})
+		}
+	}
+	return out
+}
+
 func newCheckCmd(e *env) *cobra.Command {
-	return &cobra.Command{
+	var maxMigrations int
+	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Report static problems in the migration files and graph",
 		Long: `check reads every migration file and builds the graph as Django's loader
@@ -72,8 +102,21 @@ Exit status 1 when there is an error.`,
 				return err
 			}
 			ds := checkProject(l)
+			if maxMigrations > 0 {
+				ds = append(ds, tooMany(l, maxMigrations)...)
+			}
+			errs, warns := 0, 0
+			for _, d := range ds {
+				switch d.Severity {
+				case diag.Error:
+					errs++
+				case diag.Warning:
+					warns++
+				}
+			}
 			if e.g.json {
-				if err := writeJSON(e, map[string]any{"diagnostics": append([]diag.Diagnostic{}, ds...)}); err != nil {
+				if err := writeJSON(e, map[string]any{"diagnostics": append([]diag.Diagnostic{}, ds...),
+					"migrations": len(l.Migrations), "apps": len(l.Apps), "errors": errs, "warnings": warns}); err != nil {
 					return err
 				}
 			} else {
@@ -87,15 +130,6 @@ Exit status 1 when there is an error.`,
 					}
 				}
 			}
-			errs, warns := 0, 0
-			for _, d := range ds {
-				switch d.Severity {
-				case diag.Error:
-					errs++
-				case diag.Warning:
-					warns++
-				}
-			}
 			if !e.g.json {
 				fmt.Fprintf(e.stdout, "%s in %s, %s: %s, %s\n",
 					plural(len(l.Migrations), "migration", "migrations"), plural(len(l.Apps), "app", "apps"),
@@ -107,6 +141,8 @@ Exit status 1 when there is an error.`,
 			return nil
 		},
 	}
+	cmd.Flags().IntVar(&maxMigrations, "max-migrations", 0, "also fail when an app has more than N migrations a fresh database would run (a squash is due)")
+	return cmd
 }
 
 func checkProject(l *loaded) []diag.Diagnostic {

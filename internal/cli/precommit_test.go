@@ -25,7 +25,7 @@ func TestPreCommitHook(t *testing.T) {
 	}
 	example, _ := filepath.Abs("../../examples/bookshop")
 	dir := copyProject(t, example)
-	config := "repos:\n- repo: " + root + "\n  rev: " + strings.TrimSpace(string(rev)) + "\n  hooks:\n  - id: djsquash-check\n"
+	config := "repos:\n- repo: " + root + "\n  rev: " + strings.TrimSpace(string(rev)) + "\n  hooks:\n  - id: djsquash-check\n  - id: djsquash-max-migrations\n    args: [\"30\"]\n"
 	if err := os.WriteFile(filepath.Join(dir, ".pre-commit-config.yaml"), []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -45,6 +45,17 @@ func TestPreCommitHook(t *testing.T) {
 	}
 	if out, err := sh("pre-commit", "run", "--all-files"); err != nil || !strings.Contains(out, "djsquash check") || !strings.Contains(out, "Passed") {
 		t.Fatalf("the hook on the example: %v\n%s", err, out)
+	}
+	// catalog has 27 migrations: over a limit of 20, the second hook fails
+	// and says to squash.
+	if err := os.WriteFile(filepath.Join(dir, ".pre-commit-config.yaml"), []byte(strings.Replace(config, `"30"`, `"20"`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := sh("git", "add", ".pre-commit-config.yaml"); err != nil {
+		t.Fatal(err, out)
+	}
+	if out, err := sh("pre-commit", "run", "djsquash-max-migrations", "--all-files"); err == nil || !strings.Contains(out, "app catalog has 27 migrations, more than --max-migrations 20") {
+		t.Errorf("the max-migrations hook at 20: %v\n%s", err, out)
 	}
 	broken := filepath.Join(dir, "catalog", "migrations", "0003_category.py")
 	src, _ := os.ReadFile(broken)

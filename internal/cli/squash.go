@@ -345,6 +345,16 @@ func printSquashSummary(e *env, rep squashReport) {
 			}
 		}
 	}
+	if len(rep.Squashes) > 1 { // one squash's own line says it all
+		replaced, before, after := 0, 0, 0
+		for _, s := range rep.Squashes {
+			replaced += len(s.Replaces)
+			before += s.Before
+			after += s.After
+		}
+		fmt.Fprintf(e.stdout, "total: %s replaced by %s; operations %d -> %d\n", plural(replaced, "migration", "migrations"),
+			plural(len(rep.Squashes), "file", "files"), before, after)
+	}
 }
 
 // checkDatabases finds databases that applied part of a range (some of

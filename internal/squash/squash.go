@@ -394,7 +394,7 @@ func (p *planner) chunk() []*chunk {
 			if reason == "" {
 				for _, d := range parents {
 					if d != cur.id && reaches(d, cur.id) {
-						reason = p.cycleReason(cur, chunks[d], n.Migration)
+						reason = p.cycleReason(cur, chunks[d], n.Migration, of)
 						break
 					}
 				}
@@ -428,9 +428,32 @@ func (p *planner) chunk() []*chunk {
 }
 
 // cycleReason explains a split: mig depends on other, which depends on
-// what is already in cur.
-func (p *planner) cycleReason(cur, other *chunk, mig *m.Migration) string {
+// what is already in cur. It names the edge that closes the cycle (the
+// dependency of other's migration on cur's), which is what a user would
+// change to avoid the split.
+func (p *planner) cycleReason(cur, other *chunk, mig *m.Migration, of map[m.Key]int) string {
 	last := cur.migs[len(cur.migs)-1]
+	var into m.Key // mig's dependency inside other
+	if n := p.g.Node(mig.Key); n != nil {
+		for _, par := range n.Parents() {
+			if of[par.Key] == other.id {
+				into = par.Key
+				break
+			}
+		}
+	}
+	for _, x := range other.migs {
+		n := p.g.Node(x.Key)
+		if n == nil {
+			continue
+		}
+		for _, par := range n.Parents() {
+			if id, ok := of[par.Key]; ok && id == cur.id && into.App != "" {
+				return fmt.Sprintf("split after %s because of the edge %s \u2192 %s: %s depends on %s, so one %s squash would depend on itself",
+					last.Name, x.Key, par.Key, mig.Key, into, last.Key.App)
+			}
+		}
+	}
 	via := other.migs
 	name := "?"
 	if len(via) > 0 {
