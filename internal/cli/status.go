@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/djsquash/djsquash/internal/migration"
 	"github.com/djsquash/djsquash/internal/status"
@@ -89,7 +90,7 @@ func runStatus(ctx context.Context, e *env, f *dbFlags, apps []string) error {
 			return err
 		}
 	} else {
-		printStatus(e.stdout, report, e.g.verbose > 0)
+		printStatus(e.stdout, report, e.g.verbose > 0, isTTY(e.stdout))
 		printSchemaChecks(e.stdout, checks, f.schemaCheck)
 		for _, msg := range notes {
 			fmt.Fprintf(e.stderr, "djsquash: note: %s\n", msg)
@@ -107,8 +108,16 @@ func runStatus(ctx context.Context, e *env, f *dbFlags, apps []string) error {
 	return nil
 }
 
-func printStatus(w io.Writer, r *status.Report, verbose bool) {
+// printStatus prints the report: on a terminal a table per database (one
+// row per app, with its squashes' states), in a pipe or with -v the
+// migrations not applied (every migration with -v), as showmigrations does.
+func printStatus(w io.Writer, r *status.Report, verbose, table bool) {
 	for _, d := range r.Databases {
+		if table && !verbose {
+			printStatusTable(w, d)
+			printStatusRows(w, d, verbose)
+			continue
+		}
 		fmt.Fprintf(w, "%s\n", d.Name)
 		for _, a := range d.Apps {
 			name := a.App
@@ -131,31 +140,84 @@ func printStatus(w io.Writer, r *status.Report, verbose bool) {
 				}
 			}
 		}
-		if verbose || len(d.Unknown) <= 3 {
-			for _, u := range d.Unknown {
-				fmt.Fprintf(w, "  recorded but not on disk: %s\n", u)
-			}
-		} else {
-			// After a reset or a prune, dozens: one line, by app.
-			byApp := map[string]int{}
-			for _, u := range d.Unknown {
-				app, _, _ := strings.Cut(u, ".")
-				byApp[app]++
-			}
-			var parts []string
-			for _, app := range slices.Sorted(maps.Keys(byApp)) {
-				parts = append(parts, fmt.Sprintf("%s %d", app, byApp[app]))
-			}
-			fmt.Fprintf(w, "  recorded but not on disk: %d rows (%s; -v lists them): harmless; djsquash record --prune deletes them (backed up) once the database holds the app's current migrations\n",
-				len(d.Unknown), strings.Join(parts, ", "))
+		printStatusRows(w, d, verbose)
+	}
+	printVerdicts(w, r)
+}
+
+// printStatusTable is one database as a table: app, applied of total,
+// unapplied, and the state of each squash of the app.
+func printStatusTable(w io.Writer, d status.Database) {
+	total, applied := 0, 0
+	for _, a := range d.Apps {
+		total += len(a.Entries)
+	}
+	applied = total - d.Unapplied
+	fmt.Fprintf(w, "%s: %d of %d applied", d.Name, applied, total)
+	if d.Unapplied > 0 {
+		fmt.Fprintf(w, ", %d unapplied", d.Unapplied)
+	}
+	fmt.Fprintln(w)
+	var buf strings.Builder
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  app\tapplied\tunapplied\tsquashes")
+	for _, a := range d.Apps {
+		name := a.App
+		if a.External {
+			name += " (installed)"
 		}
-		for _, msg := range d.Inconsistent {
-			fmt.Fprintf(w, "  inconsistent: %s\n", msg)
+		var squashes []string
+		for _, sq := range d.Squashes {
+			if sq.Key.App != a.App {
+				continue
+			}
+			st := string(sq.State)
+			if sq.State == status.Partial {
+				st += fmt.Sprintf(", %d to apply", sq.Remaining)
+			}
+			squashes = append(squashes, fmt.Sprintf("%s (%s)", sq.Key.Name, st))
 		}
-		for _, dg := range d.Diagnostics {
-			fmt.Fprintf(w, "  %s\n", dg)
+		fmt.Fprintf(tw, "  %s\t%d/%d\t%d\t%s\n", name, len(a.Entries)-a.Unapplied, len(a.Entries), a.Unapplied, strings.Join(squashes, ", "))
+	}
+	tw.Flush()
+	for _, line := range strings.SplitAfter(buf.String(), "\n") {
+		if line != "" {
+			fmt.Fprintln(w, strings.TrimRight(line, " \n"))
 		}
 	}
+}
+
+// printStatusRows prints what follows a database's apps: rows not on
+// disk, inconsistencies, diagnostics.
+func printStatusRows(w io.Writer, d status.Database, verbose bool) {
+	if verbose || len(d.Unknown) <= 3 {
+		for _, u := range d.Unknown {
+			fmt.Fprintf(w, "  recorded but not on disk: %s\n", u)
+		}
+	} else {
+		// After a reset or a prune, dozens: one line, by app.
+		byApp := map[string]int{}
+		for _, u := range d.Unknown {
+			app, _, _ := strings.Cut(u, ".")
+			byApp[app]++
+		}
+		var parts []string
+		for _, app := range slices.Sorted(maps.Keys(byApp)) {
+			parts = append(parts, fmt.Sprintf("%s %d", app, byApp[app]))
+		}
+		fmt.Fprintf(w, "  recorded but not on disk: %d rows (%s; -v lists them): harmless; djsquash record --prune deletes them (backed up) once the database holds the app's current migrations\n",
+			len(d.Unknown), strings.Join(parts, ", "))
+	}
+	for _, msg := range d.Inconsistent {
+		fmt.Fprintf(w, "  inconsistent: %s\n", msg)
+	}
+	for _, dg := range d.Diagnostics {
+		fmt.Fprintf(w, "  %s\n", dg)
+	}
+}
+
+// printVerdicts says which squashes may be pruned.
+func printVerdicts(w io.Writer, r *status.Report) {
 	if len(r.Verdicts) > 0 {
 		fmt.Fprintln(w, "\nsquashes")
 		for _, v := range r.Verdicts {

@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -285,5 +286,15 @@ func TestStatusTextSummarises(t *testing.T) {
 	_, out, _ = run(t, "--project", example, "-v", "status", "--database", dbURL(db))
 	if n := strings.Count(out, "recorded but not on disk"); n != 6 {
 		t.Errorf("-v lists %d rows not on disk, want 6:\n%s", n, out)
+	}
+
+	// On a terminal: a table per database, one row per app.
+	bin := buildBinary(t)
+	tty, _ := exec.Command("script", "-qec", bin+" --project "+example+" --no-color status --database "+dbURL(db), "/dev/null").CombinedOutput()
+	table := strings.ReplaceAll(string(tty), "\r", "")
+	for _, want := range []string{"default: 2 of 47 applied, 45 unapplied\n", "  app       applied  unapplied  squashes\n", "  accounts  0/8      8\n", "  catalog   2/27     25\n", "6 rows (catalog 3, orders 3; -v lists them)"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("status on a terminal has no %q:\n%s", want, table)
+		}
 	}
 }
