@@ -1,6 +1,7 @@
 package project
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -64,5 +65,38 @@ func TestReadFacts(t *testing.T) {
 	env[FactsFDVar] = "x"
 	if _, err := ReadFacts(getenv); err == nil {
 		t.Error("a bad descriptor is not an error")
+	}
+}
+
+// TestDiscoveryDiagnosticsAreRelative: DJ001 (two packages claim a
+// label) names the package relative to the project, as every other
+// diagnostic does.
+func TestDiscoveryDiagnosticsAreRelative(t *testing.T) {
+	root := t.TempDir()
+	for _, d := range []string{"one/shop", "two/shop"} {
+		mig := filepath.Join(root, d, "migrations")
+		if err := os.MkdirAll(mig, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{filepath.Join(root, d, "__init__.py"), filepath.Join(root, d, "models.py"), filepath.Join(mig, "__init__.py")} {
+			os.WriteFile(f, nil, 0o644)
+		}
+		os.WriteFile(filepath.Join(mig, "0001_initial.py"), []byte("from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    operations = []\n"), 0o644)
+	}
+	l, err := Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, d := range l.Diagnostics {
+		if d.Code == CodeDuplicateLabel {
+			found = true
+			if filepath.IsAbs(d.File) || d.File != filepath.Join("two", "shop", "migrations") {
+				t.Errorf("DJ001 names %q, want two/shop/migrations", d.File)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no DJ001: %v", l.Diagnostics)
 	}
 }

@@ -74,6 +74,13 @@ func LoadWith(root string, facts *Facts) (*Loaded, error) {
 	p.sortAndCheck()
 	l.preferInstalled()
 	l.Diagnostics = append(l.Diagnostics[:0], p.Diagnostics...)
+	for i := range l.Diagnostics {
+		// Discovery works with absolute paths; messages show the
+		// project's own relative to it, as every other diagnostic does.
+		if f := l.Diagnostics[i].File; filepath.IsAbs(f) {
+			l.Diagnostics[i].File = l.Rel(f)
+		}
+	}
 	l.readSettings(cfg)
 	if facts != nil {
 		for k, v := range facts.Settings {

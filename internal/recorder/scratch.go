@@ -64,7 +64,7 @@ func (t *Target) admin(ctx context.Context, to Timeouts, stmt string) error {
 	if err != nil {
 		return t.wrap(err)
 	}
-	db, err := sql.Open(DialectFor(t.Engine).Driver(), dsn)
+	db, err := openDB(DialectFor(t.Engine).Driver(), dsn)
 	if err != nil {
 		return t.wrap(err)
 	}

@@ -75,7 +75,7 @@ func Open(t *Target, to Timeouts) (*Store, error) {
 	if err != nil {
 		return nil, t.wrap(err)
 	}
-	db, err := sql.Open(d.Driver(), dsn)
+	db, err := openDB(d.Driver(), dsn)
 	if err != nil {
 		return nil, t.wrap(err)
 	}
@@ -152,7 +152,64 @@ func (t *Target) wrap(err error) error {
 	if errors.As(err, &done) {
 		return err
 	}
-	return &Error{Target: t.display(), Kind: classify(err), msg: t.Scrub(err.Error())}
+	return &Error{Target: t.display(), Kind: classify(err), msg: oneLine(t.Scrub(driverText(err)))}
+}
+
+// openDB opens a pool. MySQL's driver logs some failures itself, on
+// stderr ("[mysql] packets.go:58 ..."): djsquash reports every failure
+// once, in its own words, so its logger is silenced per connector (never
+// the driver's global one).
+func openDB(driver, dsn string) (*sql.DB, error) {
+	if driver != "mysql" {
+		return sql.Open(driver, dsn)
+	}
+	cfg, err := gomysql.ParseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Logger = quietLogger{}
+	conn, err := gomysql.NewConnector(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(conn), nil
+}
+
+type quietLogger struct{}
+
+func (quietLogger) Print(...any) {}
+
+// driverText is an error's text, with the drivers' vaguest words made
+// plain: MySQL's "invalid connection" is what it says of a server that
+// closed the connection or answered in another protocol.
+func driverText(err error) string {
+	if errors.Is(err, gomysql.ErrInvalidConn) {
+		return ErrUnreachable.Error() + ": the server closed the connection or did not answer as MySQL/MariaDB (is it the right port?)"
+	}
+	return err.Error()
+}
+
+// oneLine folds a multi-line driver message into one line: pgx lists each
+// connection attempt (TLS, then plain) on a line of its own, often the
+// same twice.
+func oneLine(msg string) string {
+	if !strings.Contains(msg, "\n") {
+		return msg
+	}
+	var parts []string
+	seen := map[string]bool{}
+	for _, l := range strings.Split(msg, "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || seen[l] {
+			continue
+		}
+		seen[l] = true
+		parts = append(parts, strings.TrimSuffix(l, ":"))
+	}
+	if len(parts) > 1 {
+		return parts[0] + ": " + strings.Join(parts[1:], "; ")
+	}
+	return strings.Join(parts, "")
 }
 
 // display names a target in messages: by its name when one was given
@@ -363,13 +420,27 @@ func (s *Store) columns(ctx context.Context, tx dbtx, schema string) (map[string
 // readOnly runs fn in a read-only transaction under the statement deadline,
 // and always rolls back: a read has nothing to commit.
 func (s *Store) readOnly(ctx context.Context, fn func(*sql.Tx) error) error {
-	ctx, cancel := context.WithTimeout(ctx, s.to.Connect+s.to.Statement)
+	// Connecting has its own deadline on every engine, handshake included
+	// (MySQL's driver bounds only the dial by its own timeout; pgx's
+	// connect_timeout covers both), as Write's session does.
+	cctx, ccancel := context.WithTimeout(ctx, s.to.Connect)
+	conn, err := s.db.Conn(cctx)
+	timedOut := errors.Is(cctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
+	ccancel()
+	if err != nil {
+		if timedOut {
+			err = fmt.Errorf("%w: no answer within %v", ErrUnreachable, s.to.Connect)
+		}
+		return s.t.wrap(err)
+	}
+	defer conn.Close()
+	ctx, cancel := context.WithTimeout(ctx, s.to.Statement)
 	defer cancel()
 	opts := &sql.TxOptions{ReadOnly: true}
 	if s.t.Engine == SQLite {
 		opts = nil // the connection itself is read-only; the driver rejects the option
 	}
-	tx, err := s.db.BeginTx(ctx, opts)
+	tx, err := conn.BeginTx(ctx, opts)
 	if err != nil {
 		return s.t.wrap(err)
 	}
