@@ -89,7 +89,7 @@ func (e *env) optimize(ctx context.Context, app, name string, dryRun, check, yes
 	changed := len(res.Operations) != len(mig.Operations)
 	var newSrc []byte
 	if changed {
-		src, dropped, err := writer.ReplaceOperations(mig, res.Operations)
+		src, dropped, err := writer.EditOperations(mig, res.Operations)
 		if err != nil {
 			return usageErr("%s: %v", rep.File, err)
 		}

@@ -26,7 +26,7 @@ func TestOptimizeMigrates(t *testing.T) {
 			want := orig.Schema()
 
 			p := newProject(t, src, c.v, engine)
-			for _, m := range []string{"0002", "0003"} {
+			for _, m := range []string{"0002", "0003", "0004"} {
 				if code, out, errOut := run(t, "--project", p.Dir, "optimize", "--yes", "shop", m); code != ExitOK {
 					t.Fatalf("optimize %s: exit %d\n%s%s", m, code, out, errOut)
 				}
@@ -43,6 +43,18 @@ func TestOptimizeMigrates(t *testing.T) {
 			}
 			compiles(t, file)
 			blackChecks(t, file)
+			// 0004: the AddField merges into its CreateModel; the operations
+			// around it keep their bytes, comments and odd style included.
+			fourth, _ := os.ReadFile(filepath.Join(p.Dir, "shop", "migrations", "0004_tidy.py"))
+			for _, kept := range []string{"        # The shelf's label, as the first release had it.\n        migrations.AddField('shelf', 'label', models.CharField(max_length=10, default='')),\n",
+				"\n\n        migrations.AlterModelOptions('shelf', {'ordering': ['label']}),  # kept as written\n"} {
+				if !strings.Contains(string(fourth), kept) {
+					t.Errorf("0004 lost %q:\n%s", kept, fourth)
+				}
+			}
+			if strings.Contains(string(fourth), `name="pinned"`) {
+				t.Errorf("0004 not optimized:\n%s", fourth)
+			}
 			p.Migrate()
 			if d := djangotest.Diff(want, p.Schema()); d != "" {
 				t.Errorf("schema after the optimized migration differs:\n%s", d)

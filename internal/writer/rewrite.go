@@ -97,3 +97,110 @@ func reindent(src []byte, e python.Expr, indent int) string {
 	lines := python.Reindent(src[start:e.End()], indent)
 	return strings.TrimLeft(lines, " ")
 }
+
+// EditOperations is ReplaceOperations that touches only what changed:
+// every operation of ops read from this list as it was (the optimizer left
+// it alone) keeps its bytes, comments and blank lines before it included;
+// the operations it dropped go, with the text before them; new ones
+// (merged, rewritten) are printed where they stand. It falls back to
+// ReplaceOperations when the list is not one element per line, or when
+// ops keeps the old ones in another order.
+func EditOperations(mig *m.Migration, ops []m.Operation) (src []byte, droppedComments int, err error) {
+	list, ok := python.Unwrap(mig.OperationsExpr).(*python.List)
+	if !ok || mig.Source == nil || len(list.Elts) == 0 {
+		return ReplaceOperations(mig, ops)
+	}
+	text := mig.Source.Src
+	lineEnd := func(p int) (int, bool) { // after p: spaces, a comment, the newline
+		for p < len(text) && (text[p] == ' ' || text[p] == '\t') {
+			p++
+		}
+		if p < len(text) && text[p] == '#' {
+			for p < len(text) && text[p] != '\n' {
+				p++
+			}
+		}
+		if p < len(text) && text[p] == '\n' {
+			return p + 1, true
+		}
+		return p, false
+	}
+	// chunk i runs from the end of chunk i-1 (the line after "[" for the
+	// first) to the end of the line its element ends on, comma included.
+	first, ok := lineEnd(list.Pos() + 1)
+	if !ok {
+		return ReplaceOperations(mig, ops)
+	}
+	starts, ends := make([]int, len(list.Elts)), make([]int, len(list.Elts))
+	prev := first
+	for i, e := range list.Elts {
+		ls := e.Pos()
+		for ls > 0 && text[ls-1] != '\n' {
+			ls--
+		}
+		if ls < prev || len(bytes.TrimSpace(text[ls:e.Pos()])) > 0 {
+			return ReplaceOperations(mig, ops) // two elements share a line
+		}
+		p := e.End()
+		for p < len(text) && (text[p] == ' ' || text[p] == '\t') {
+			p++
+		}
+		if p < len(text) && text[p] == ',' {
+			p++
+		}
+		end, ok := lineEnd(p)
+		if !ok {
+			return ReplaceOperations(mig, ops) // the closing bracket follows on the line
+		}
+		starts[i], ends[i], prev = prev, end, end
+	}
+	indent := 0
+	for p := list.Elts[0].Pos(); p > 0 && text[p-1] != '\n'; p-- {
+		indent++
+	}
+	at := map[python.Expr]int{}
+	for i, e := range list.Elts {
+		at[e] = i
+	}
+	kept := make([]int, len(ops))
+	last := -1
+	for j, op := range ops {
+		kept[j] = -1
+		var e python.Expr
+		if o, ok := op.(*m.Opaque); ok {
+			e = o.Expr
+		} else if b := m.Base(op); b != nil && b.Call != nil {
+			e = b.Call
+		}
+		if i, ok := at[e]; ok && e != nil {
+			if i <= last {
+				return ReplaceOperations(mig, ops) // reordered, or one kept twice
+			}
+			kept[j], last = i, i
+		}
+	}
+	isKept := make([]bool, len(list.Elts))
+	for _, i := range kept {
+		if i >= 0 {
+			isKept[i] = true
+		}
+	}
+	for _, c := range mig.Source.Comments {
+		for i := range list.Elts {
+			if !isKept[i] && c.Pos >= starts[i] && c.Pos < ends[i] {
+				droppedComments++
+			}
+		}
+	}
+	var out bytes.Buffer
+	out.Write(text[:first])
+	for j, op := range ops {
+		if i := kept[j]; i >= 0 {
+			out.Write(text[starts[i]:ends[i]])
+			continue
+		}
+		out.WriteString(python.FormatExpr(nil, OperationExpr(op), indent, ",") + "\n")
+	}
+	out.Write(text[ends[len(ends)-1]:])
+	return out.Bytes(), droppedComments, nil
+}
