@@ -9,15 +9,28 @@ import (
 // Removal is a keyword argument a Django version no longer accepts, and
 // the one that replaced it.
 type Removal struct {
-	Class, From, To string
+	Class, From, To string // To is "" when no rename replaces From
 	RemovedIn       int    // the major version that rejects From
-	Needs           string // the version that introduced To
+	Needs           string // the version that introduced To (or Manual's way)
+	// Manual says how to rewrite a use by hand, when To is "".
+	Manual string
 }
 
 // Removals are the arguments migrations written by older Djangos use and
 // newer ones reject: Django 5.1 renamed CheckConstraint(check=) to
-// condition=, and 6.0 removed check=.
-var Removals = []Removal{{Class: "CheckConstraint", From: "check", To: "condition", RemovedIn: 6, Needs: "5.1"}}
+// condition=, and 6.0 removed check=; 5.0 removed
+// ExclusionConstraint(opclasses=), whose replacement (OpClass() around
+// each expression) is no rename. The rest of the deprecation timeline of
+// 4.x-6.x that reaches migration files needs nothing: index_together
+// (AlterIndexTogether, CreateModel options) and the fields removed "except
+// for support in historical migrations" (NullBooleanField, postgres'
+// JSONField and CI*Field) still load in migrations on 6.1, and djsquash
+// keeps them as written (docs/ARCHITECTURE.md, "Deprecations").
+var Removals = []Removal{
+	{Class: "CheckConstraint", From: "check", To: "condition", RemovedIn: 6, Needs: "5.1"},
+	{Class: "ExclusionConstraint", From: "opclasses", RemovedIn: 5, Needs: "4.1",
+		Manual: "wrap each expression in OpClass(expression, name=...) (django.contrib.postgres.indexes, Django 4.1+) and drop opclasses="},
+}
 
 // RemovedArgument is one use of a removed argument in a file.
 type RemovedArgument struct {
@@ -40,7 +53,7 @@ func RemovedArguments(f *python.File, target int) []RemovedArgument {
 		for _, kw := range call.Keywords {
 			if r, ok := removalOf(call, kw.Arg, target); ok {
 				out = append(out, RemovedArgument{Removal: r, Offset: kw.Pos(),
-					Conflict: hasKeyword(call, r.To) || !bytes.HasPrefix(f.Src[kw.Pos():], []byte(r.From))})
+					Conflict: r.To != "" && (hasKeyword(call, r.To) || !bytes.HasPrefix(f.Src[kw.Pos():], []byte(r.From)))})
 			}
 		}
 		return true
@@ -54,7 +67,7 @@ func RenameRemoved(src []byte, uses []RemovedArgument) []byte {
 	var out bytes.Buffer
 	last := 0
 	for _, u := range uses {
-		if u.Conflict || u.Offset < last {
+		if u.Conflict || u.To == "" || u.Offset < last {
 			continue
 		}
 		out.Write(src[last:u.Offset])
@@ -90,7 +103,7 @@ func WithoutRemoved(e python.Expr, target int) (python.Expr, bool) {
 		var kws []*python.Keyword
 		for _, k := range x.Keywords {
 			name := k.Arg
-			if r, ok := removalOf(x, k.Arg, target); ok && !hasKeyword(x, r.To) {
+			if r, ok := removalOf(x, k.Arg, target); ok && r.To != "" && !hasKeyword(x, r.To) {
 				name, changed = r.To, true
 			}
 			v, ok := WithoutRemoved(in(k.Value), target)

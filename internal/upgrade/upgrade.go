@@ -28,6 +28,9 @@ const (
 	CodeBoth = "DJ601"
 	// CodeEdit: an edit did not read back as planned (a bug).
 	CodeEdit = "DJ602"
+	// CodeManual: a removed argument with no rename to make
+	// (ExclusionConstraint(opclasses=)): the hint says what to write.
+	CodeManual = "DJ603"
 )
 
 // Fix is one rewrite.
@@ -65,6 +68,12 @@ func Build(l *project.Loaded, target int, apps map[string]bool) *Plan {
 			continue
 		}
 		for _, u := range uses {
+			if u.To == "" {
+				p.Problems = append(p.Problems, diag.Diagnostic{Severity: diag.Error, Code: CodeManual, File: m.File, Offset: u.Offset,
+					Message: fmt.Sprintf("%s(%s=...) is rejected by Django %d and has no automatic rewrite", u.Class, u.From, u.RemovedIn),
+					Hint:    u.Manual})
+				continue
+			}
 			if u.Conflict {
 				p.Problems = append(p.Problems, diag.Diagnostic{Severity: diag.Error, Code: CodeBoth, File: m.File, Offset: u.Offset,
 					Message: fmt.Sprintf("%s(%s=...) cannot be rewritten to %s=: the call gives %s= as well", u.Class, u.From, u.To, u.To),

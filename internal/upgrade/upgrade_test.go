@@ -68,3 +68,36 @@ func TestBuild(t *testing.T) {
 		t.Errorf("check= and condition= in one call: %+v, %d changes", p.Problems, len(p.Changes.Changes))
 	}
 }
+
+// TestManualRemoval: ExclusionConstraint(opclasses=), gone in Django 5.0,
+// has no rename: upgrade refuses with how to rewrite it, from --django 5 on.
+func TestManualRemoval(t *testing.T) {
+	src := `from django.contrib.postgres.constraints import ExclusionConstraint
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0001_initial")]
+
+    operations = [
+        migrations.AddConstraint(
+            model_name="room",
+            constraint=ExclusionConstraint(name="no_overlap", expressions=[("span", "&&")], opclasses=["range_ops"]),
+        ),
+    ]
+`
+	dir := golden.WriteTree(t, map[string]string{"manage.py": "", "shop/__init__.py": "", "shop/migrations/__init__.py": "",
+		"shop/migrations/0001_initial.py": "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    initial = True\n    dependencies = []\n    operations = []\n",
+		"shop/migrations/0002_room.py":    src})
+	l, err := project.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := Build(l, 4, nil); len(p.Problems) != 0 || !p.Changes.Empty() {
+		t.Errorf("--django 4: %+v", p.Problems)
+	}
+	p := Build(l, 5, nil)
+	if len(p.Problems) != 1 || p.Problems[0].Code != CodeManual || !strings.Contains(p.Problems[0].Hint, "OpClass(") || !p.Changes.Empty() {
+		t.Errorf("--django 5: %+v, %d changes", p.Problems, len(p.Changes.Changes))
+	}
+}
