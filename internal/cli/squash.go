@@ -336,6 +336,9 @@ func printSquashSummary(e *env, rep squashReport) {
 				if c.As != c.Name {
 					fmt.Fprintf(e.stdout, "  copied %s.%s as %s\n", c.From, c.Name, c.As)
 				}
+				if c.AsWritten {
+					fmt.Fprintf(e.stdout, "  copied %s.%s as written: it holds what djsquash does not lay out as black would (a comment inside brackets, a line only new parentheses would shorten); black may reformat it\n", c.From, c.Name)
+				}
 			}
 			for _, d := range s.Deviations {
 				fmt.Fprintf(e.stdout, "  optimizer: %s\n", d)

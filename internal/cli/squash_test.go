@@ -78,7 +78,7 @@ func TestSquashMigrates(t *testing.T) {
 	// history (Django's optimizer merges them into an AddField with 2).
 	existingDefault, _ := filepath.Abs("testdata/cases/squash_existing_default/project")
 	synthetic := filepath.Join(t.TempDir(), "synthetic")
-	if _, err := synth.Generate(synthetic, synth.Options{Seed: 11, Apps: 3, Migrations: 150, DataEvery: 8}); err != nil {
+	if _, err := synth.Generate(synthetic, synth.Options{Seed: 11, Apps: 3, Migrations: 150, DataEvery: 8, Unformatted: true}); err != nil {
 		t.Fatal(err)
 	}
 	scenarios := map[string]squashScenario{

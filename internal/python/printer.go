@@ -26,6 +26,44 @@ type pnode struct {
 	// over several lines, one literal each: black puts each on its own
 	// line at the indentation of the first.
 	parts []string
+	// bare is a tuple without parentheses in the source: flat, it has
+	// none; split, black wraps it in them.
+	bare bool
+	// failed marks an atom canon could not print (a comment inside).
+	failed bool
+	// alt is the split at an earlier bracket of a call chain, for when
+	// this one's head line does not fit.
+	alt *pnode
+	// oneComma: a lone item split onto its own line gets a comma (a
+	// def's only parameter, as black writes it).
+	oneComma bool
+}
+
+// magicInside reports a magic trailing comma in n or below: black splits
+// every bracket that holds one, and so the brackets around it.
+func (n pnode) magicInside() bool {
+	if n.magic {
+		return true
+	}
+	for _, it := range n.items {
+		if it.magicInside() {
+			return true
+		}
+	}
+	return false
+}
+
+// bad reports an atom canon could not print, anywhere in n.
+func (n pnode) bad() bool {
+	if n.failed {
+		return true
+	}
+	for _, it := range n.items {
+		if it.bad() {
+			return true
+		}
+	}
+	return false
 }
 
 func (n pnode) hasMultiline() bool {
@@ -59,7 +97,10 @@ func (n pnode) width(room int) int {
 		return w
 	}
 	w += len(n.head) + len(n.tail)
-	if n.literal && n.head == "(" && len(n.items) == 1 {
+	if n.bare {
+		w -= len(n.head) + len(n.tail)
+	}
+	if n.literal && n.head == "(" && len(n.items) == 1 && !n.bare {
 		w++ // a one-element tuple's comma
 	}
 	if len(n.items) > 1 {
@@ -85,7 +126,9 @@ func (n pnode) writeFlat(b *strings.Builder) {
 		b.WriteString(n.atom)
 		return
 	}
-	b.WriteString(n.head)
+	if !n.bare {
+		b.WriteString(n.head)
+	}
 	for i, it := range n.items {
 		if i > 0 {
 			b.WriteString(", ")
@@ -93,10 +136,12 @@ func (n pnode) writeFlat(b *strings.Builder) {
 		it.writeFlat(b)
 	}
 	// A one-element tuple keeps its comma.
-	if n.literal && n.head == "(" && len(n.items) == 1 {
+	if n.literal && n.head == "(" && len(n.items) == 1 && !n.bare {
 		b.WriteByte(',')
 	}
-	b.WriteString(n.tail)
+	if !n.bare {
+		b.WriteString(n.tail)
+	}
 }
 
 func (n pnode) flat() string {
@@ -109,8 +154,11 @@ func (n pnode) flat() string {
 	}
 	s := strings.Join(parts, ", ")
 	// A one-element tuple keeps its comma.
-	if n.literal && n.head == "(" && len(n.items) == 1 {
+	if n.literal && n.head == "(" && len(n.items) == 1 && !n.bare {
 		s += ","
+	}
+	if n.bare {
+		return n.prefix + s
 	}
 	return n.prefix + n.head + s + n.tail
 }
@@ -148,11 +196,17 @@ func (n pnode) write(b *strings.Builder, indent int, trailer string) {
 		}
 		return
 	}
-	if n.head == "" || len(n.items) == 0 || !n.magic && n.fits(LineLength-indent-len(trailer)) {
+	if n.head == "" || len(n.items) == 0 || !n.magicInside() && n.fits(LineLength-indent-len(trailer)) {
 		pad(indent)
 		n.writeFlat(b)
 		b.WriteString(trailer)
 		b.WriteByte('\n')
+		return
+	}
+	if n.alt != nil && indent+len(n.prefix)+len(n.head) > LineLength {
+		alt := *n.alt
+		alt.prefix = n.prefix + alt.prefix
+		alt.write(b, indent, trailer)
 		return
 	}
 	pad(indent)
@@ -169,7 +223,7 @@ func (n pnode) write(b *strings.Builder, indent int, trailer string) {
 	// item goes on its own line(s) as it is.
 	if len(n.items) == 1 && !n.magic {
 		comma := ""
-		if n.literal && n.head == "(" {
+		if n.literal && n.head == "(" || n.oneComma {
 			comma = "," // a one-element tuple's comma is syntax
 		}
 		n.items[0].write(b, indent+4, comma)
@@ -211,6 +265,9 @@ func (n pnode) write(b *strings.Builder, indent int, trailer string) {
 type printer struct {
 	src    []byte
 	rename map[*Name]string
+	// canonAtoms prints atoms with canon (black's spacing, joined lines):
+	// for copied code, which need not have been written by black.
+	canonAtoms bool
 }
 
 func (p *printer) text(n Node) string { return string(p.src[n.Pos():n.End()]) }
@@ -218,6 +275,9 @@ func (p *printer) text(n Node) string { return string(p.src[n.Pos():n.End()]) }
 // magicComma reports a trailing comma just before the closing bracket at
 // end-1 (whitespace and comments between are allowed).
 func (p *printer) magicComma(lastItemEnd, closeEnd int) bool {
+	if lastItemEnd < 0 || closeEnd-1 < lastItemEnd || closeEnd > len(p.src)+1 {
+		return false
+	}
 	between := p.src[lastItemEnd : closeEnd-1]
 	for i := 0; i < len(between); i++ {
 		switch between[i] {
@@ -235,7 +295,7 @@ func (p *printer) magicComma(lastItemEnd, closeEnd int) bool {
 func (p *printer) node(e Expr) pnode {
 	switch x := e.(type) {
 	case *Foreign:
-		return (&printer{src: x.File.Src, rename: p.rename}).node(x.X)
+		return (&printer{src: x.File.Src, rename: p.rename, canonAtoms: p.canonAtoms}).node(x.X)
 	case *Exploded:
 		n := p.node(x.X)
 		if n.head != "" && len(n.items) > 0 {
@@ -243,18 +303,34 @@ func (p *printer) node(e Expr) pnode {
 		}
 		return n
 	case *Call:
+		// X(args).m(more): black splits at the last bracket whose head
+		// line fits, omitting trailers from the end (the rest becomes the
+		// earlier call's tail); empty brackets it never splits.
+		var alt *pnode
+		if a, ok := x.Func.(*Attribute); ok && p.canonAtoms && x.Pos() >= 0 {
+			if n := p.node(a.Value); n.head != "" && len(n.items) > 0 && !n.literal && !p.wrapped(a.Value) {
+				if args, ok := p.canon(a.End(), x.End(), x); ok && !p.trailingComma(x) {
+					n.tail += "." + a.Attr + args
+					if len(x.Args) == 0 && len(x.Keywords) == 0 {
+						return n
+					}
+					alt = &n
+				}
+			}
+		}
 		head := p.node(x.Func)
 		if head.head != "" {
 			return p.atomOf(e) // a call of a call: left as written
 		}
 		items := make([]pnode, 0, len(x.Args)+len(x.Keywords))
 		last := x.Func.End()
+		open := x.Func.End()
 		for _, a := range x.Args {
-			items = append(items, p.node(a))
+			items = append(items, p.item(a, open))
 			last = max(last, a.End())
 		}
 		for _, k := range x.Keywords {
-			it := p.node(k.Value)
+			it := p.item(k.Value, open)
 			if k.Arg == "" {
 				it.prefix = "**" + it.prefix
 			} else {
@@ -265,24 +341,24 @@ func (p *printer) node(e Expr) pnode {
 		}
 		// A lone generator argument shares the call's parentheses.
 		if len(items) == 1 && len(x.Keywords) == 0 && x.Pos() >= 0 {
-			if c, ok := x.Args[0].(*Comp); ok && c.Kind == GeneratorExp && p.src[c.Pos()] == '(' && c.Pos() > x.Func.End() {
+			if c, ok := x.Args[0].(*Comp); ok && c.Kind == GeneratorExp && p.src[c.Pos()] == '(' && c.Pos() >= x.Func.End() {
 				return p.atomOf(e)
 			}
 		}
-		return pnode{head: head.atom + "(", items: items, tail: ")", magic: len(items) > 0 && x.Pos() >= 0 && p.magicComma(last, x.End())}
+		return pnode{head: head.atom + "(", items: items, tail: ")", magic: len(items) > 0 && x.Pos() >= 0 && p.magicComma(last, x.End()), alt: alt}
 	case *List:
-		return p.seq("[", "]", x.Elts, x.End(), false)
+		return p.seq("[", "]", x.Elts, x.Pos(), x.End(), false)
 	case *Set:
-		return p.seq("{", "}", x.Elts, x.End(), false)
+		return p.seq("{", "}", x.Elts, x.Pos(), x.End(), false)
 	case *Tuple:
 		if x.Pos() < 0 || x.Pos() < len(p.src) && p.src[x.Pos()] == '(' {
-			return p.seq("(", ")", x.Elts, x.End(), len(x.Elts) == 1)
+			return p.seq("(", ")", x.Elts, x.Pos(), x.End(), len(x.Elts) == 1)
 		}
 	case *Dict:
 		items := make([]pnode, 0, len(x.Values))
 		last := x.Pos() + 1
 		for i, v := range x.Values {
-			it := p.node(v)
+			it := p.item(v, x.Pos())
 			if x.Keys[i] == nil {
 				it.prefix = "**" + it.prefix
 			} else {
@@ -304,11 +380,55 @@ func (p *printer) node(e Expr) pnode {
 	return p.atomOf(e)
 }
 
-func (p *printer) seq(open, close string, elts []Expr, end int, single bool) pnode {
+// trailingComma reports a call whose arguments end with a comma.
+func (p *printer) trailingComma(x *Call) bool {
+	last := -1
+	for _, a := range x.Args {
+		last = max(last, a.End())
+	}
+	for _, k := range x.Keywords {
+		last = max(last, k.End())
+	}
+	return last >= 0 && p.magicComma(last, x.End())
+}
+
+// item is the pnode of an element of a bracket opened at open: in copied
+// code, an element in parentheses of its own ((["self"])) is printed as
+// written, parentheses included, as black keeps them there.
+func (p *printer) item(e Expr, open int) pnode {
+	if !p.canonAtoms || e.Pos() < 0 {
+		return p.node(e)
+	}
+	i := e.Pos() - 1
+	for i > open && (p.src[i] == ' ' || p.src[i] == '\t' || p.src[i] == '\n' || p.src[i] == '\r') {
+		i--
+	}
+	if i <= open || p.src[i] != '(' {
+		return p.node(e)
+	}
+	if _, ok := e.(*Tuple); ok {
+		return p.node(e) // a tuple's span holds its parentheses
+	}
+	closeAt := matchingParen(p.src, i)
+	if closeAt < 0 {
+		return pnode{atom: p.text(e), failed: true}
+	}
+	text, ok := p.canon(i, closeAt+1, e)
+	if !ok {
+		return pnode{atom: p.text(e), failed: true}
+	}
+	return pnode{atom: text}
+}
+
+func (p *printer) seq(open, close string, elts []Expr, start, end int, single bool) pnode {
 	n := pnode{head: open, tail: close, literal: true, items: make([]pnode, 0, len(elts))}
 	last := -1
 	for _, e := range elts {
-		n.items = append(n.items, p.node(e))
+		if start >= 0 {
+			n.items = append(n.items, p.item(e, start))
+		} else {
+			n.items = append(n.items, p.node(e))
+		}
 		last = e.End()
 	}
 	// A one-element tuple's comma is syntax, not a magic trailing comma.
@@ -323,6 +443,13 @@ func (p *printer) seq(open, close string, elts []Expr, end int, single bool) pno
 func (p *printer) atomOf(e Expr) pnode {
 	if e.Pos() < 0 {
 		return pnode{atom: p.synthText(e)}
+	}
+	if p.canonAtoms {
+		text, ok := p.canon(e.Pos(), e.End(), e)
+		if !ok {
+			return pnode{atom: p.text(e), failed: true}
+		}
+		return pnode{atom: text}
 	}
 	// The common leaves, without walking them.
 	switch x := e.(type) {
@@ -475,6 +602,9 @@ type Printer struct {
 	// Rename prints these names (of the source, or inside Foreign
 	// expressions) as other text: the writer's renamed copies.
 	Rename map[*Name]string
+	// DefNames gives definitions (FunctionDef, ClassDef) Stmt prints
+	// another name.
+	DefNames map[Stmt]string
 }
 
 // Expr is FormatExpr with p's options.

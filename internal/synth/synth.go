@@ -29,6 +29,11 @@ type Options struct {
 	// DataEvery adds a RunPython or RunSQL migration about once in this many
 	// migrations (0: never).
 	DataEvery int
+	// Unformatted writes the data migrations' code the way hand-written,
+	// older code often is (single quotes, odd wrapping and spacing, one-line
+	// compound statements, comments without a space), not as black would:
+	// what a squash copies must still come out black-clean.
+	Unformatted bool
 }
 
 // Stats counts what was generated.
@@ -441,6 +446,26 @@ func (g *gen) alterField(f *field) {
 	}
 }
 
+// unformattedData is a data migration's code in no particular style (see
+// Options.Unformatted); it reads and counts, and changes nothing.
+const unformattedData = `BATCH=%d
+NAMES = ['alpha', 'beta',
+    'gamma']
+
+def _count(model): return model.objects.count()
+def %s(apps,schema_editor):
+    '''   Count the rows; change nothing.   '''
+    Model=apps.get_model('%s','%s')  # the historical model
+    #nothing to seed
+    if _count(Model)>BATCH :
+        pass
+    elif not NAMES: return
+    for n in NAMES [ :2]:
+        row = {'name':n,
+               'rank' : len(n)**2, 'tags':( 'a', ) }
+        del row
+`
+
 // data makes a data migration: RunPython with module-level functions and a
 // constant, or a portable RunSQL.
 func (g *gen) data(a *app) *mig {
@@ -448,7 +473,11 @@ func (g *gen) data(a *app) *mig {
 	md := a.models[g.r.Intn(len(a.models))]
 	if g.r.Intn(2) == 0 {
 		fn := g.uniq("forwards_")
-		m.pre = append(m.pre, fmt.Sprintf("BATCH = %d\n\n\ndef _count(model):\n    return model.objects.count()\n\n\ndef %s(apps, schema_editor):\n    Model = apps.get_model(%q, %q)\n    if _count(Model) > BATCH:\n        pass\n", 100+g.r.Intn(900), fn, a.label, md.name))
+		if g.opts.Unformatted {
+			m.pre = append(m.pre, fmt.Sprintf(unformattedData, 100+g.r.Intn(900), fn, a.label, md.name))
+		} else {
+			m.pre = append(m.pre, fmt.Sprintf("BATCH = %d\n\n\ndef _count(model):\n    return model.objects.count()\n\n\ndef %s(apps, schema_editor):\n    Model = apps.get_model(%q, %q)\n    if _count(Model) > BATCH:\n        pass\n", 100+g.r.Intn(900), fn, a.label, md.name))
+		}
 		m.add("RunPython", call("migrations.RunPython", atom(fn), atom("migrations.RunPython.noop")))
 	} else {
 		m.add("RunSQL", call("migrations.RunSQL", atom(`"SELECT 1"`), atom(`reverse_sql="SELECT 1"`)))

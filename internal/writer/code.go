@@ -36,6 +36,8 @@ type copied struct {
 	b       *binding
 	mod     *module
 	newName string
+	// verbatim: copied as written, the printer could not lay it out
+	verbatim bool
 	failed  string // why it cannot be copied ("" when it can)
 	pos     int
 	done    bool
@@ -399,6 +401,22 @@ func (c *copier) text(cp *copied) string {
 		}
 		start = prev
 	}
+	// In black's style when the printer can lay it out as black would
+	// (the source need not be black's); else as written, renamed.
+	pr := python.Printer{Rename: c.rename}
+	if cp.newName != cp.b.name {
+		pr.DefNames = map[python.Stmt]string{stmt: cp.newName}
+	}
+	if body, ok := pr.Stmt(f, stmt, 0); ok {
+		var lines []string
+		for _, l := range strings.Split(string(f.Src[start:lineStartOf(f.Src, python.StmtStart(stmt))]), "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				lines = append(lines, python.NormalizeComment(l))
+			}
+		}
+		return strings.Join(append(lines, body), "\n")
+	}
+	cp.verbatim = true
 	end := stmt.End()
 	type sub struct {
 		pos, end int
@@ -438,4 +456,11 @@ func (c *copier) text(cp *copied) string {
 		text = python.Reindent([]byte(text), 0)
 	}
 	return strings.TrimRight(text, " \t\r\n")
+}
+
+func lineStartOf(src []byte, pos int) int {
+	for pos > 0 && src[pos-1] != '\n' {
+		pos--
+	}
+	return pos
 }

@@ -96,6 +96,9 @@ type Copy struct {
 	Name string `json:"name"`
 	As   string `json:"as"`
 	From string `json:"from"` // module
+	// AsWritten: kept as its source writes it (renamed), because the
+	// printer cannot lay it out as black would; black may reformat it.
+	AsWritten bool `json:"as_written,omitempty"`
 }
 
 // Write renders a migration file as Django's MigrationWriter would, laid
@@ -200,7 +203,7 @@ func Write(f *File, opts Options) (*Result, error) {
 
 	res := &Result{Src: src, Diagnostics: c.diags}
 	for _, cp := range c.order {
-		res.Copied = append(res.Copied, Copy{Name: cp.b.name, As: cp.newName, From: cp.mod.name})
+		res.Copied = append(res.Copied, Copy{Name: cp.b.name, As: cp.newName, From: cp.mod.name, AsWritten: cp.verbatim})
 	}
 	return res, nil
 }

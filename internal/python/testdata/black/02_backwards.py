@@ -1,0 +1,1 @@
+def backwards(apps, schema_editor): pass

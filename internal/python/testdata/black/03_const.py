@@ -1,0 +1,2 @@
+DEFAULTS = ['news', 'sport',
+    'weather']

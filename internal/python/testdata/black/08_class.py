@@ -1,0 +1,4 @@
+class Helper(object):
+    x = 1
+    def run(self, apps):
+        return apps.get_model('a', 'B')

@@ -1,0 +1,1 @@
+noop = lambda apps, schema_editor: None

@@ -1,0 +1,4 @@
+CHOICES = [
+    ('a', 'Alpha'),  # first
+    ('b', 'Beta'),
+]

@@ -1,0 +1,4 @@
+def f():
+    total = first_value + \
+        second_value
+    return total
