@@ -29,8 +29,8 @@ func init() {
 	for _, q := range [][2]string{{`"`, `'`}, {`'`, `"`}, {`'''`, `"""`}} {
 		orig, alt := regexp.QuoteMeta(q[0]), regexp.QuoteMeta(q[1])
 		quoteRes[q[0]] = [3]*regexp.Regexp{
-			regexp.MustCompile(`(([^\\]|^)(\\\\)*)` + alt),    // an unescaped new quote
-			regexp.MustCompile(`([^\\]|^)\\((?:\\\\)*)` + alt), // an escaped new quote
+			regexp.MustCompile(`(([^\\]|^)(\\\\)*)` + alt),      // an unescaped new quote
+			regexp.MustCompile(`([^\\]|^)\\((?:\\\\)*)` + alt),  // an escaped new quote
 			regexp.MustCompile(`([^\\]|^)\\((?:\\\\)*)` + orig), // an escaped original quote
 		}
 	}

@@ -24,12 +24,12 @@ import (
 // header, a decorator, a comment), laid out, with what black's
 // EmptyLineTracker asks of it.
 type fline struct {
-	text   string // laid out, indented, without the final newline
-	depth  int
-	before int // blank lines before it in the source
+	text                                                  string // laid out, indented, without the final newline
+	depth                                                 int
+	before                                                int // blank lines before it in the source
 	comment, decorator, def, class, imp, opens, docstring bool
-	first                                               string // its first token
-	colonEnd                                            bool   // ends with ':'
+	first                                                 string // its first token
+	colonEnd                                              bool   // ends with ':'
 }
 
 type stmtPrinter struct {

@@ -38,9 +38,9 @@ type copied struct {
 	newName string
 	// verbatim: copied as written, the printer could not lay it out
 	verbatim bool
-	failed  string // why it cannot be copied ("" when it can)
-	pos     int
-	done    bool
+	failed   string // why it cannot be copied ("" when it can)
+	pos      int
+	done     bool
 }
 
 // module returns a source file's scope, read the first time it is needed:
