@@ -72,7 +72,7 @@ func showList(e *env, l *loaded, only map[string]bool) error {
 		apps = append(apps, a)
 	}
 	if e.g.json {
-		return writeJSON(e, map[string]any{"apps": apps, "diagnostics": l.view().Diagnostics})
+		return writeJSON(e, map[string]any{"apps": apps, "diagnostics": append([]diag.Diagnostic{}, l.view().Diagnostics...)})
 	}
 	for _, a := range apps {
 		if l.isExternal(a.App) {
@@ -109,7 +109,7 @@ func showPlan(e *env, l *loaded, only map[string]bool) error {
 		}
 	}
 	if e.g.json {
-		return writeJSON(e, map[string]any{"plan": plan, "diagnostics": l.view().Diagnostics})
+		return writeJSON(e, map[string]any{"plan": plan, "diagnostics": append([]diag.Diagnostic{}, l.view().Diagnostics...)})
 	}
 	for _, m := range plan {
 		line := m.App + "." + m.Name

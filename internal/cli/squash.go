@@ -67,7 +67,7 @@ range.`,
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print the diff of every file, write nothing")
 	fl.BoolVar(&f.yes, "yes", false, "do not ask before writing")
 	fl.BoolVar(&f.elideData, "elide-data", false, "drop every RunPython and RunSQL (for histories whose data steps fresh databases do not need)")
-	fl.IntVar(&f.style, "django", 5, "write like this Django major version's MigrationWriter (4, 5 or 6: without the arguments 6.0 removed; default: the project environment's Django, else 5)")
+	fl.IntVar(&f.style, "django", 5, "write like this Django major version's MigrationWriter (3, 4, 5 or 6: 3.2 writes as 4.2; 6 without the arguments 6.0 removed; default: the project environment's Django, else 5)")
 	fl.StringArrayVar(&f.db.specs, "database", nil, "refuse while this database `[NAME=]URL` has applied part of a range (repeatable)")
 	fl.StringVar(&f.db.schema, "schema", "", "PostgreSQL schema holding django_migrations")
 	fl.StringVar(&f.db.schemas, "schemas", "", "check every PostgreSQL schema matching this LIKE `pattern`")
@@ -113,8 +113,11 @@ func (e *env) squash(ctx context.Context, args []string, f *squashFlags) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if f.style < 4 || f.style > 6 {
-		return usageErr("--django must be 4, 5 or 6")
+	if f.style < 3 || f.style > 6 {
+		return usageErr("--django must be 3, 4, 5 or 6")
+	}
+	if f.style == 3 {
+		f.style = 4 // Django 3.2's MigrationWriter writes as 4.2's
 	}
 	if f.name != "" && !isIdentifier(f.name) {
 		return usageErr("--squashed-name %q is not a valid Python identifier (letters, digits and _), as makemigrations --name requires", f.name)
