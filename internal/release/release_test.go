@@ -300,3 +300,64 @@ DATABASES["other"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": _os.path.j
 		t.Errorf("manage.py djsquash status:\n%s", text)
 	}
 }
+
+// TestReleaseVersion: the version scripts/release derives from git
+// describe, in a scratch clone: 0.0.0.devN+gHASH without a tag, the tag on
+// it, the next patch's .devN after it, .dirty with changes; each one PEP
+// 440 accepts.
+func TestReleaseVersion(t *testing.T) {
+	need(t, "git", "--version")
+	need(t, "/usr/bin/python3", "-c", "import packaging.version")
+	root := repoRoot(t)
+	dir := filepath.Join(t.TempDir(), "clone")
+	env := append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com", "DJSQUASH_VERSION=")
+	git := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	if out, err := exec.Command("git", "clone", "-q", root, dir).CombinedOutput(); err != nil {
+		t.Fatalf("clone: %v\n%s", err, out)
+	}
+	// The script as it is in the working tree, committed in the clone.
+	script, _ := os.ReadFile(filepath.Join(root, "scripts", "release"))
+	if err := os.WriteFile(filepath.Join(dir, "scripts", "release"), script, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	git("commit", "-q", "--allow-empty", "-am", "release script")
+	version := func() string {
+		t.Helper()
+		cmd := exec.Command(filepath.Join(dir, "scripts", "release"), "--print-version")
+		cmd.Env = env
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("release --print-version: %v", err)
+		}
+		v := strings.TrimSpace(string(out))
+		if out, err := exec.Command("/usr/bin/python3", "-c", "import sys; from packaging.version import Version; print(Version(sys.argv[1]))", v).CombinedOutput(); err != nil || strings.TrimSpace(string(out)) != v {
+			t.Errorf("%q is not a normalised PEP 440 version: %v %s", v, err, out)
+		}
+		return v
+	}
+	short := func() string { return git("rev-parse", "--short=12", "HEAD") }
+	if got, want := version(), "0.0.0.dev"+git("rev-list", "--count", "HEAD")+"+g"+short(); got != want {
+		t.Errorf("untagged: %s, want %s", got, want)
+	}
+	git("tag", "v1.4.2")
+	if got := version(); got != "1.4.2" {
+		t.Errorf("on v1.4.2: %s", got)
+	}
+	git("commit", "-q", "--allow-empty", "-m", "after")
+	if got, want := version(), "1.4.3.dev1+g"+short(); got != want {
+		t.Errorf("one commit after v1.4.2: %s, want %s", got, want)
+	}
+	os.WriteFile(filepath.Join(dir, "README.md"), []byte("changed\n"), 0o644)
+	if got, want := version(), "1.4.3.dev1+g"+short()+".dirty"; got != want {
+		t.Errorf("with changes: %s, want %s", got, want)
+	}
+}
