@@ -37,6 +37,27 @@ type pnode struct {
 	// oneComma: a lone item split onto its own line gets a comma (a
 	// def's only parameter, as black writes it).
 	oneComma bool
+	// Comments inside a display (copied code): lead are comment lines
+	// before an item, trail the comment after it on its line; openTrail
+	// follows the opening bracket, closeLead precedes the closing one.
+	// Any of them keeps the display split, one item per line.
+	lead      []string
+	trail     string
+	openTrail string
+	closeLead []string
+}
+
+// commented reports comments n itself must place.
+func (n pnode) commented() bool {
+	if n.openTrail != "" || len(n.closeLead) > 0 {
+		return true
+	}
+	for _, it := range n.items {
+		if len(it.lead) > 0 || it.trail != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // magicInside reports a magic trailing comma in n or below: black splits
@@ -85,6 +106,9 @@ func (n pnode) fits(room int) bool { return n.width(room) >= 0 }
 // holds a line break: it stops as soon as it knows, so laying out a long
 // list does not print it whole at every level.
 func (n pnode) width(room int) int {
+	if n.commented() {
+		return -1 // a comment ends its line
+	}
 	w := len(n.prefix)
 	if n.head == "" {
 		if n.parts != nil || strings.ContainsAny(n.atom, "\n\r") {
@@ -196,7 +220,7 @@ func (n pnode) write(b *strings.Builder, indent int, trailer string) {
 		}
 		return
 	}
-	if n.head == "" || len(n.items) == 0 || !n.magicInside() && n.fits(LineLength-indent-len(trailer)) {
+	if n.head == "" || len(n.items) == 0 && !n.commented() || !n.magicInside() && n.fits(LineLength-indent-len(trailer)) {
 		pad(indent)
 		n.writeFlat(b)
 		b.WriteString(trailer)
@@ -212,12 +236,38 @@ func (n pnode) write(b *strings.Builder, indent int, trailer string) {
 	pad(indent)
 	b.WriteString(n.prefix)
 	b.WriteString(n.head)
+	b.WriteString(n.openTrail)
 	b.WriteByte('\n')
 	closing := func() {
+		for _, c := range n.closeLead {
+			pad(indent + 4)
+			b.WriteString(c)
+			b.WriteByte('\n')
+		}
 		pad(indent)
 		b.WriteString(n.tail)
 		b.WriteString(trailer)
 		b.WriteByte('\n')
+	}
+	if n.commented() {
+		for i, it := range n.items {
+			for _, c := range it.lead {
+				pad(indent + 4)
+				b.WriteString(c)
+				b.WriteByte('\n')
+			}
+			// black adds no comma after the last item when a comment
+			// line is the last thing before the bracket.
+			// Nor after a lone item: with no comma to split at, black
+			// splits at the brackets and adds none.
+			comma := ","
+			if i == len(n.items)-1 && !n.magic && (len(n.closeLead) > 0 || len(n.items) == 1) {
+				comma = ""
+			}
+			it.write(b, indent+4, comma+it.trail)
+		}
+		closing()
+		return
 	}
 	// Black adds a trailing comma only when it splits on commas: a lone
 	// item goes on its own line(s) as it is.
@@ -268,6 +318,8 @@ type printer struct {
 	// canonAtoms prints atoms with canon (black's spacing, joined lines):
 	// for copied code, which need not have been written by black.
 	canonAtoms bool
+	// placed records the comments displays placed (by position).
+	placed map[int]bool
 }
 
 func (p *printer) text(n Node) string { return string(p.src[n.Pos():n.End()]) }
@@ -295,7 +347,7 @@ func (p *printer) magicComma(lastItemEnd, closeEnd int) bool {
 func (p *printer) node(e Expr) pnode {
 	switch x := e.(type) {
 	case *Foreign:
-		return (&printer{src: x.File.Src, rename: p.rename, canonAtoms: p.canonAtoms}).node(x.X)
+		return (&printer{src: x.File.Src, rename: p.rename, canonAtoms: p.canonAtoms, placed: p.placed}).node(x.X)
 	case *Exploded:
 		n := p.node(x.X)
 		if n.head != "" && len(n.items) > 0 {
@@ -371,7 +423,21 @@ func (p *printer) node(e Expr) pnode {
 			items = append(items, it)
 			last = v.End()
 		}
-		return pnode{head: "{", items: items, tail: "}", literal: true, magic: len(items) > 0 && x.Pos() >= 0 && p.magicComma(last, x.End())}
+		n := pnode{head: "{", items: items, tail: "}", literal: true, magic: len(items) > 0 && x.Pos() >= 0 && p.magicComma(last, x.End())}
+		if p.canonAtoms && x.Pos() >= 0 {
+			spans := make([][2]int, len(x.Values))
+			for i, v := range x.Values {
+				from := v.Pos()
+				if x.Keys[i] != nil {
+					from = p.itemStart(x.Keys[i], x.Pos())
+				} else {
+					from = v.Pos() - 2 // **
+				}
+				spans[i] = [2]int{from, p.itemEnd(v, x.End())}
+			}
+			p.attachComments(&n, x.Pos(), x.End(), spans)
+		}
+		return n
 	case *Starred:
 		n := p.node(x.Value)
 		n.prefix = "*" + n.prefix
@@ -435,7 +501,83 @@ func (p *printer) seq(open, close string, elts []Expr, start, end int, single bo
 	if last >= 0 && end >= 0 && !single {
 		n.magic = p.magicComma(last, end)
 	}
+	if p.canonAtoms && start >= 0 && end >= 0 && !single {
+		spans := make([][2]int, len(elts))
+		for i, e := range elts {
+			spans[i] = [2]int{p.itemStart(e, start), p.itemEnd(e, end)}
+		}
+		p.attachComments(&n, start, end, spans)
+	}
 	return n
+}
+
+// itemStart and itemEnd widen an element's span to the parentheses of its
+// own, if any.
+func (p *printer) itemStart(e Expr, open int) int {
+	i := e.Pos() - 1
+	for i > open && (p.src[i] == ' ' || p.src[i] == '\t' || p.src[i] == '\n' || p.src[i] == '\r') {
+		i--
+	}
+	if i > open && p.src[i] == '(' {
+		return i
+	}
+	return e.Pos()
+}
+
+func (p *printer) itemEnd(e Expr, close int) int {
+	start := p.itemStart(e, -1)
+	if start != e.Pos() {
+		if c := matchingParen(p.src, start); c >= 0 && c < close {
+			return c + 1
+		}
+	}
+	return e.End()
+}
+
+// attachComments gives a display's comments (between open and the close
+// bracket ending at end, outside its items' spans) to its items: a
+// comment after an item on its line trails it, a comment line leads the
+// next item (or the closing bracket). Each placed comment is recorded in
+// p.placed, for Stmt to check that none was lost.
+func (p *printer) attachComments(n *pnode, open, end int, spans [][2]int) {
+	s := newScanner(p.src, open, end, true)
+	for t := s.next(); t.Kind != EOF; t = s.next() {
+	}
+	for _, c := range s.comments {
+		inside := false
+		for _, sp := range spans {
+			if c.Pos >= sp[0] && c.Pos < sp[1] {
+				inside = true
+			}
+		}
+		if inside {
+			continue
+		}
+		k := -1
+		for i, sp := range spans {
+			if sp[1] <= c.Pos {
+				k = i
+			}
+		}
+		text := normalizeComment(string(p.src[c.Pos:c.End]))
+		standalone := len(strings.TrimSpace(string(p.src[lineStart(p.src, c.Pos):c.Pos]))) == 0
+		switch {
+		case !standalone && k < 0:
+			n.openTrail = "  " + text
+		case !standalone:
+			if n.items[k].trail != "" {
+				n.failed = true
+			}
+			n.items[k].trail = "  " + text
+		case k+1 < len(n.items):
+			n.items[k+1].lead = append(n.items[k+1].lead, text)
+		default:
+			n.closeLead = append(n.closeLead, text)
+		}
+		if p.placed != nil {
+			p.placed[c.Pos] = true
+		}
+	}
 }
 
 // atomOf prints an expression as its source text, with black's string

@@ -51,7 +51,7 @@ type stmtPrinter struct {
 // comments inside it and blank lines between its lines included. It
 // reports false when s holds something it cannot lay out as black would.
 func (pr Printer) Stmt(f *File, s Stmt, indent int) (string, bool) {
-	sp := &stmtPrinter{p: &printer{src: f.Src, rename: pr.Rename}, f: f, indent: indent, ok: true, names: pr.DefNames, used: map[int]bool{}, firstInBlock: map[Stmt]bool{}}
+	sp := &stmtPrinter{p: &printer{src: f.Src, rename: pr.Rename, placed: map[int]bool{}}, f: f, indent: indent, ok: true, names: pr.DefNames, used: map[int]bool{}, firstInBlock: map[Stmt]bool{}}
 	sp.comments = append([]Comment(nil), f.Comments...)
 	sort.Slice(sp.comments, func(i, j int) bool { return sp.comments[i].Pos < sp.comments[j].Pos })
 	start := stmtStart(s)
@@ -61,7 +61,7 @@ func (pr Printer) Stmt(f *File, s Stmt, indent int) (string, bool) {
 	}
 	// Every comment inside the statement's span must have been placed.
 	for _, c := range sp.comments {
-		if c.Pos >= start && c.Pos < s.End() && !sp.used[c.Pos] {
+		if c.Pos >= start && c.Pos < s.End() && !sp.used[c.Pos] && !sp.p.placed[c.Pos] {
 			return "", false
 		}
 	}
@@ -1236,7 +1236,7 @@ func (t *emptyLines) forDef(cur *fline, before int) (int, int) {
 // Module lays out a whole file's statements, as black would print the
 // file; false when Stmt would refuse one of them.
 func (pr Printer) Module(f *File) (string, bool) {
-	sp := &stmtPrinter{p: &printer{src: f.Src, rename: pr.Rename}, f: f, ok: true, names: pr.DefNames, used: map[int]bool{}, firstInBlock: map[Stmt]bool{}}
+	sp := &stmtPrinter{p: &printer{src: f.Src, rename: pr.Rename, placed: map[int]bool{}}, f: f, ok: true, names: pr.DefNames, used: map[int]bool{}, firstInBlock: map[Stmt]bool{}}
 	sp.comments = append([]Comment(nil), f.Comments...)
 	sort.Slice(sp.comments, func(i, j int) bool { return sp.comments[i].Pos < sp.comments[j].Pos })
 	start := 0
@@ -1246,7 +1246,7 @@ func (pr Printer) Module(f *File) (string, bool) {
 	sp.module = true // black 23 leaves module docstrings alone
 	end, tails := sp.block(f.Body, 0, start, false)
 	sp.leading(end, len(f.Src), 0, tails)
-	if !sp.ok || len(sp.used) != len(sp.comments) {
+	if !sp.ok || len(sp.used)+len(sp.p.placed) != len(sp.comments) {
 		return "", false
 	}
 	if len(sp.lines) == 0 {
