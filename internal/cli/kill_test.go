@@ -193,7 +193,7 @@ func TestKillTrials(t *testing.T) {
 			t.Parallel()
 			r := rand.New(rand.NewPCG(14, uint64(i)))
 			outcomes := map[string]int{}
-			for trial := 0; trial < 50; trial++ {
+			for trial := 0; trial < 35; trial++ {
 				dir := linkProject(t, c.fromDir)
 				// Most trials land late, where the files are written.
 				delay := time.Duration(float64(c.took) * (0.3 + 0.9*r.Float64()))
