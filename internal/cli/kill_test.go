@@ -136,7 +136,7 @@ func copyProject(t *testing.T, src string) string {
 }
 
 // TestKillTrials interrupts squash and prune of a 20-app, 1,000-migration
-// project at random moments, 50 times each with SIGKILL and 50 with
+// project at random moments, 35 times each with SIGKILL and 35 with
 // SIGINT. After a SIGINT the project is the old tree or the new one, with
 // no journal or temp file. After a SIGKILL it is one of those, or a journal
 // is left; then the next command (check) finishes the change, and the
