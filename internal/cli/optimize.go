@@ -130,7 +130,7 @@ func (e *env) optimize(ctx context.Context, app, name string, dryRun, check, yes
 			fmt.Fprintln(e.stdout, "No optimizations possible.")
 		}
 		for _, d := range rep.Deviations {
-			fmt.Fprintf(e.stdout, "  Django's optimizer would go further here, but its result would not migrate: %s\n", d)
+			fmt.Fprintf(e.stdout, "  unlike Django's optimizer, whose result here would not migrate: %s\n", d)
 		}
 		if changed {
 			if dryRun {

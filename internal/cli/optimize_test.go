@@ -36,10 +36,12 @@ func TestOptimizeMigrates(t *testing.T) {
 			if n := strings.Count(string(data), "migrations.CreateModel("); n != 2 || strings.Contains(string(data), "AddField") {
 				t.Errorf("0002 not optimized to two CreateModel:\n%s", data)
 			}
+			// 0003 is Django ticket #32263: Django folds the RenameModel
+			// into the CreateModel and leaves Review's key naming the old
+			// model; djsquash folds it too, with the key rewritten.
 			third, _ := os.ReadFile(filepath.Join(p.Dir, "shop", "migrations", "0003_writers.py"))
-			orig3, _ := os.ReadFile(filepath.Join(src, "shop", "migrations", "0003_writers.py"))
-			if string(third) != string(orig3) {
-				t.Errorf("0003 changed although nothing valid could be optimized")
+			if strings.Contains(string(third), "RenameModel") || !strings.Contains(string(third), `to="shop.writer"`) || strings.Contains(string(third), `"shop.author"`) {
+				t.Errorf("0003 not optimized with its key rewritten:\n%s", third)
 			}
 			compiles(t, file)
 			blackChecks(t, file)

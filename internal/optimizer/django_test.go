@@ -141,6 +141,14 @@ func runOracle(t *testing.T, dj *djangotest.Django, cases []tcase, ours map[stri
 // input's state whenever the input replays. It returns the names of the
 // cases that deviated, with the reasons.
 func differential(t *testing.T, dj *djangotest.Django, cases []tcase) map[string]string {
+	deviated, _ := differentialLengths(t, dj, cases)
+	return deviated
+}
+
+// differentialLengths is differential that also returns, for each case
+// where Django's list is invalid and ours valid, how many operations ours
+// has more than Django's (negative: fewer).
+func differentialLengths(t *testing.T, dj *djangotest.Django, cases []tcase) (map[string]string, map[string]int) {
 	t.Helper()
 	ours := map[string]string{}
 	results := map[string]Result{}
@@ -192,8 +200,9 @@ func differential(t *testing.T, dj *djangotest.Django, cases []tcase) map[string
 		}
 	}
 	deviated := map[string]string{}
+	longer := map[string]int{}
 	if len(differing) == 0 {
-		return deviated
+		return deviated, longer
 	}
 	// A difference is allowed only where Django's list is invalid: check
 	// both lists in real Django too.
@@ -228,8 +237,9 @@ func differential(t *testing.T, dj *djangotest.Django, cases []tcase) map[string
 			reason = string(ds[0])
 		}
 		deviated[c.name] = reason
+		longer[c.name] = len(results[c.name].Operations) - len(djList)
 	}
-	return deviated
+	return deviated, longer
 }
 
 // TestMatchesDjangoOptimizer: every case of Django's test_optimizer.py, as

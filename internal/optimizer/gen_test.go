@@ -308,7 +308,7 @@ func TestRandomSequencesMatchDjango(t *testing.T) {
 	for _, v := range []djangotest.Version{"5.2", "6.1"} {
 		t.Run("django"+string(v), func(t *testing.T) {
 			t.Parallel()
-			deviated := differential(t, djangotest.RequireDjango(t, v), cases)
+			deviated, longer := differentialLengths(t, djangotest.RequireDjango(t, v), cases)
 			reasons := map[string]int{}
 			for _, r := range deviated {
 				if strings.HasPrefix(r, "input fails in real Django") {
@@ -317,6 +317,28 @@ func TestRandomSequencesMatchDjango(t *testing.T) {
 				reasons[r]++
 			}
 			t.Logf("Django %s: %d random sequences, %d where Django's result fails replay and ours does not: %v", v, len(cases), len(deviated), reasons)
+			// Where Django's list is invalid, ours is valid: how much longer.
+			dist := map[int]int{}
+			notLonger := 0
+			for name, d := range longer {
+				dist[d]++
+				if d <= 0 {
+					notLonger++
+				}
+				// A floor, not the goal: moving operations across
+				// RenameModel with their references rewritten took this
+				// from 48% to 89% (issue #21 asks 95% and never more than 2
+				// longer; the rest needs regenerating runs from the state).
+				if d > 14 {
+					t.Errorf("%s: ours is %d operations longer than Django's invalid list", name, d)
+				}
+			}
+			if n := len(longer); n > 0 {
+				t.Logf("Django %s: ours minus Django's operations where Django's list is invalid: %v; no longer in %d of %d (%.1f%%)", v, dist, notLonger, n, 100*float64(notLonger)/float64(n))
+				if float64(notLonger) < 0.88*float64(n) {
+					t.Errorf("no longer than Django's invalid list in %d of %d cases, want at least 88%%", notLonger, n)
+				}
+			}
 		})
 	}
 }

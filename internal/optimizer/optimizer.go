@@ -81,6 +81,9 @@ type optimizer struct {
 	django42 bool
 	// barriers adds our barriers to Django's rules.
 	barriers bool
+	// rewrite, with barriers, moves an operation across a RenameModel with
+	// its references rewritten instead of stopping at it.
+	rewrite bool
 	// fields caches what field expressions refer to, by the expression
 	// inside its source wrapper: the same field is asked about in every
 	// pass.
@@ -181,7 +184,18 @@ func optimize(ops []m.Operation, app string, opts Options, django52 bool) Result
 	if opts.Check(django.Operations) == nil || opts.Check(ops) != nil {
 		return django
 	}
-	ours := run(ops, app, opts.Settings, true, django52)
+	// First with the moves across renames rewritten (as short as
+	// Django's where that makes its list valid), then with barriers only.
+	rewritten := newOptimizer(app, opts.Settings, true, django52, len(ops))
+	rewritten.rewrite = true
+	ours := rewritten.run(ops)
+	if opts.Check(ours.Operations) == nil {
+		ours.Iterations += django.Iterations
+		return ours
+	}
+	iterations := ours.Iterations
+	ours = run(ops, app, opts.Settings, true, django52)
+	ours.Iterations += iterations
 	if opts.Check(ours.Operations) == nil {
 		ours.Iterations += django.Iterations
 		return ours
@@ -224,7 +238,7 @@ func (o *optimizer) run(ops []m.Operation) Result {
 	}
 	ops = p.ops
 	r.Operations = ops
-	for _, d := range []Deviation{LeftThroughRename, RightThroughRename, SelfReferenceRename, DefaultForExistingRows} {
+	for _, d := range []Deviation{LeftThroughRename, RightThroughRename, RewrittenThroughRename, SelfReferenceRename, DefaultForExistingRows} {
 		if o.deviations[d] {
 			r.Deviations = append(r.Deviations, d)
 		}
@@ -316,19 +330,30 @@ func (o *optimizer) inner(p, buf pass) (pass, bool) {
 				// The result takes other's place: what it keeps of op
 				// moves past the in-between operations.
 				r := right
+				result := v.ops
 				if r && o.barriers && o.crossesRename(v.ops, between) {
-					r = false
-					o.deviations[RightThroughRename] = true
+					if moved, ok := o.moveForwardThrough(v.ops, between); o.rewrite && ok {
+						result = moved
+						o.deviations[RewrittenThroughRename] = true
+					} else {
+						r = false
+						o.deviations[RightThroughRename] = true
+					}
 				}
+				var leftBetween []m.Operation
 				switch {
 				case r:
 					out = append(out, between...)
 					outIDs = append(outIDs, ids[i+1:j]...)
+					out, outIDs = o.appendNew(out, outIDs, result)
+				case o.canLeft(between, ids[i+1:j], other, ids[j], &leftBetween):
 					out, outIDs = o.appendNew(out, outIDs, v.ops)
-				case o.canLeft(between, ids[i+1:j], other, ids[j]):
-					out, outIDs = o.appendNew(out, outIDs, v.ops)
-					out = append(out, between...)
-					outIDs = append(outIDs, ids[i+1:j]...)
+					if leftBetween != nil {
+						out, outIDs = o.appendNew(out, outIDs, leftBetween)
+					} else {
+						out = append(out, between...)
+						outIDs = append(outIDs, ids[i+1:j]...)
+					}
 				default:
 					out = append(out, op)
 					outIDs = append(outIDs, ids[i])
@@ -392,7 +417,10 @@ func hardBarrier(op m.Operation) bool {
 // canLeft reports whether a left reduction may move the in-between
 // operations after other: each must reduce through other (Django's rule)
 // and, our barrier, must not refer to a name other renames.
-func (o *optimizer) canLeft(between []m.Operation, betweenIDs []int32, other m.Operation, otherID int32) bool {
+// With rewriting on, in-between operations that name what other (a
+// RenameModel) renames are moved with their references rewritten, given
+// back in rewritten.
+func (o *optimizer) canLeft(between []m.Operation, betweenIDs []int32, other m.Operation, otherID int32, rewritten *[]m.Operation) bool {
 	for k, b := range between {
 		if v := o.reduceMemo(b, other, betweenIDs[k], otherID); v.list || !v.through {
 			return false
@@ -400,6 +428,13 @@ func (o *optimizer) canLeft(between []m.Operation, betweenIDs []int32, other m.O
 	}
 	for _, b := range between {
 		if o.barriers && o.crossConflict(b, other) {
+			if o.rewrite {
+				if moved, ok := o.moveForwardThrough(between, []m.Operation{other}); ok {
+					*rewritten = moved
+					o.deviations[RewrittenThroughRename] = true
+					return true
+				}
+			}
 			o.deviations[LeftThroughRename] = true
 			return false
 		}
