@@ -11,22 +11,8 @@ import "strings"
 // reports false when a comment lies inside: black would keep the line
 // break it ends, which one line cannot.
 func (p *printer) canon(from, to int, nodes ...Node) (string, bool) {
-	s := newScanner(p.src, from, to, true)
-	var toks []Token
-	for {
-		t := s.next()
-		if t.Kind == EOF {
-			break
-		}
-		if t.Kind == NEWLINE || t.Kind == INDENT || t.Kind == DEDENT {
-			continue
-		}
-		if t.Kind == ERROR {
-			return "", false
-		}
-		toks = append(toks, t)
-	}
-	if len(s.comments) > 0 || len(s.diags) > 0 {
+	toks, clean := p.tokens(from, to)
+	if !clean {
 		return "", false
 	}
 	// A string spanning lines among other tokens: black's layout of
@@ -329,18 +315,7 @@ func (p *printer) hugs(toks []Token, i int) bool {
 // others every other kind (operators, comparisons, and/or, ternaries,
 // commas, implicit string concatenation).
 func (p *printer) delimiters(e Expr) (others, dots int) {
-	s := newScanner(p.src, e.Pos(), e.End(), true)
-	var toks []Token
-	for {
-		t := s.next()
-		if t.Kind == EOF {
-			break
-		}
-		if t.Kind == NEWLINE || t.Kind == INDENT || t.Kind == DEDENT {
-			continue
-		}
-		toks = append(toks, t)
-	}
+	toks, _ := p.tokens(e.Pos(), e.End())
 	r := p.roles([]Node{e})
 	depth := 0
 	for i, t := range toks {
@@ -382,4 +357,26 @@ func (p *printer) delimiters(e Expr) (others, dots int) {
 		}
 	}
 	return others, dots
+}
+
+// tokens are the tokens of src[from:to] without line structure; clean is
+// false when a comment, an error token or a diagnostic lies between.
+func (p *printer) tokens(from, to int) (toks []Token, clean bool) {
+	s := newScanner(p.src, from, to, true)
+	clean = true
+	for {
+		t := s.next()
+		if t.Kind == EOF {
+			break
+		}
+		if t.Kind == NEWLINE || t.Kind == INDENT || t.Kind == DEDENT {
+			continue
+		}
+		if t.Kind == ERROR {
+			clean = false
+			continue
+		}
+		toks = append(toks, t)
+	}
+	return toks, clean && len(s.comments) == 0 && len(s.diags) == 0
 }

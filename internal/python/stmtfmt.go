@@ -582,18 +582,28 @@ func (sp *stmtPrinter) tryStmt(x *Try, depth, before int) []tail {
 	return tails
 }
 
+// defHead emits a definition's decorators and returns its name (as
+// renamed) and the blank lines before it; ok is false for what the
+// printer does not lay out (type parameters).
+func (sp *stmtPrinter) defHead(s Stmt, decos []Expr, typeParams []*TypeParam, name string, depth, before int) (string, int, bool) {
+	if len(decos) > 0 {
+		before = sp.decoratorsThen(decos, s.Pos(), depth, before)
+	}
+	if len(typeParams) > 0 {
+		sp.fail()
+		return "", 0, false
+	}
+	if n, ok := sp.names[s]; ok {
+		name = n
+	}
+	return name, before, sp.ok
+}
+
 func (sp *stmtPrinter) defStmt(x *FunctionDef, depth, before int) []tail {
 	src := sp.f.Src
-	if len(x.Decorators) > 0 {
-		before = sp.decoratorsThen(x.Decorators, x.Pos(), depth, before)
-	}
-	if len(x.TypeParams) > 0 {
-		sp.fail()
+	name, before, ok := sp.defHead(x, x.Decorators, x.TypeParams, x.Name, depth, before)
+	if !ok {
 		return nil
-	}
-	name := x.Name
-	if n, ok := sp.names[x]; ok {
-		name = n
 	}
 	kw := "def "
 	if x.IsAsync {
@@ -667,16 +677,9 @@ func (sp *stmtPrinter) decoratorsThen(decos []Expr, pos, depth, before int) int 
 
 func (sp *stmtPrinter) classStmt(x *ClassDef, depth, before int) []tail {
 	src := sp.f.Src
-	if len(x.Decorators) > 0 {
-		before = sp.decoratorsThen(x.Decorators, x.Pos(), depth, before)
-	}
-	if len(x.TypeParams) > 0 {
-		sp.fail()
+	name, before, ok := sp.defHead(x, x.Decorators, x.TypeParams, x.Name, depth, before)
+	if !ok {
 		return nil
-	}
-	name := x.Name
-	if n, ok := sp.names[x]; ok {
-		name = n
 	}
 	var last Expr
 	var args []string
