@@ -76,6 +76,7 @@ func (e *env) optimize(ctx context.Context, app, name string, dryRun, check, yes
 	opts := optimizer.Options{Settings: settings}
 	if before := l.stateBefore(mig, settings); before != nil {
 		opts.Check = before.Checker(app)
+		opts.Same = before.Same(app)
 	}
 	res := optimizer.Optimize(mig.Operations, app, opts)
 	rep := optimizeReport{App: app, Migration: mig.Name, File: l.Rel(mig.File), Before: len(mig.Operations), After: len(res.Operations),

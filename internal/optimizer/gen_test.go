@@ -325,18 +325,20 @@ func TestRandomSequencesMatchDjango(t *testing.T) {
 				if d <= 0 {
 					notLonger++
 				}
-				// A floor, not the goal: moving operations across
-				// RenameModel with their references rewritten took this
-				// from 48% to 89% (issue #21 asks 95% and never more than 2
-				// longer; the rest needs regenerating runs from the state).
+				// Moving operations across RenameModel with their
+				// references rewritten, and repairing Django's invalid list
+				// (stale names rewritten, reordered, cycles split into an
+				// AddField), took "no longer" from 48% to 97% (5.2) and 96%
+				// (6.1). Issue #21 also asks never more than 2 longer; the
+				// worst is 14 (6.1) and 3 (5.2): this is a floor.
 				if d > 14 {
 					t.Errorf("%s: ours is %d operations longer than Django's invalid list", name, d)
 				}
 			}
 			if n := len(longer); n > 0 {
 				t.Logf("Django %s: ours minus Django's operations where Django's list is invalid: %v; no longer in %d of %d (%.1f%%)", v, dist, notLonger, n, 100*float64(notLonger)/float64(n))
-				if float64(notLonger) < 0.88*float64(n) {
-					t.Errorf("no longer than Django's invalid list in %d of %d cases, want at least 88%%", notLonger, n)
+				if float64(notLonger) < 0.95*float64(n) {
+					t.Errorf("no longer than Django's invalid list in %d of %d cases, want at least 95%%", notLonger, n)
 				}
 			}
 		})

@@ -146,6 +146,11 @@ type Options struct {
 	// of Django's rules that does not replay is replaced by the result of
 	// our rules with barriers; without it, the barriers always apply.
 	Check func([]m.Operation) error
+	// Same reports whether two lists reach the same state from the state
+	// before them. With it (and Check), Django's invalid list repaired
+	// (stale names rewritten, operations reordered) is taken when it is
+	// valid, reaches the input's state and is shorter.
+	Same func(a, b []m.Operation) bool
 }
 
 // Rules names the Django version whose MigrationOptimizer rules to apply.
@@ -191,6 +196,11 @@ func optimize(ops []m.Operation, app string, opts Options, django52 bool) Result
 	ours := rewritten.run(ops)
 	if opts.Check(ours.Operations) == nil {
 		ours.Iterations += django.Iterations
+		if opts.Same != nil {
+			if fixed, ok := rewritten.repair(ops, django.Operations); ok && len(fixed) < len(ours.Operations) && opts.Check(fixed) == nil && opts.Same(ops, fixed) {
+				return Result{Operations: fixed, Iterations: ours.Iterations, Deviations: []Deviation{RepairedDjango}}
+			}
+		}
 		return ours
 	}
 	iterations := ours.Iterations

@@ -685,7 +685,7 @@ func (p *planner) replay(squashes []*Squash) (*cut, []cut, *diag.Diagnostic) {
 		if s != nil {
 			ops = p.prepare(s)
 			if !p.opts.NoOptimize {
-				res := optimizer.Optimize(ops, s.App, optimizer.Options{Settings: p.settings, Check: got.Checker(s.App)})
+				res := optimizer.Optimize(ops, s.App, optimizer.Options{Settings: p.settings, Check: got.Checker(s.App), Same: got.Same(s.App)})
 				ops = res.Operations
 				s.Deviations = res.Deviations
 			}

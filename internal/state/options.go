@@ -322,6 +322,26 @@ func (p *Project) Checker(app string) func([]migration.Operation) error {
 	}
 }
 
+// Same returns a function telling whether two lists of app's operations,
+// replayed from p, reach the same state (false when either does not
+// replay).
+func (p *Project) Same(app string) func(a, b []migration.Operation) bool {
+	start := p.Clone()
+	end := func(ops []migration.Operation) *Project {
+		q := start.Clone()
+		for _, op := range ops {
+			if err := q.Apply(app, op); err != nil {
+				return nil
+			}
+		}
+		return q
+	}
+	return func(a, b []migration.Operation) bool {
+		x, y := end(a), end(b)
+		return x != nil && y != nil && Diff(x, y) == ""
+	}
+}
+
 // Clone returns a copy of the state, to replay candidates from one
 // starting point. Models are copied when either side first changes them.
 func (p *Project) Clone() *Project {
