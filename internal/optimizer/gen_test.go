@@ -328,11 +328,19 @@ func TestRandomSequencesMatchDjango(t *testing.T) {
 				// Moving operations across RenameModel with their
 				// references rewritten, and repairing Django's invalid list
 				// (stale names rewritten, reordered, cycles split into an
-				// AddField), took "no longer" from 48% to 97% (5.2) and 96%
-				// (6.1). Issue #21 also asks never more than 2 longer; the
-				// worst is 14 (6.1) and 3 (5.2): this is a floor.
-				if d > 14 {
-					t.Errorf("%s: ours is %d operations longer than Django's invalid list", name, d)
+				// AddField), took "no longer" from 48% to 97.6% (5.2) and
+				// 96.4% (6.1), and the worst from 13 longer to 1 (5.2).
+				// Against 6.1 two cases stay longer (3 and 14): 6.1 has
+				// reductions djsquash's rules lack ("Django 6.x reduces
+				// further" above), which its invalid list keeps.
+				limit := 2
+				if v.Major() >= 6 {
+					limit = 14
+				}
+				if d > limit {
+					t.Errorf("%s: ours is %d operations longer than Django's invalid list (at most %d)", name, d, limit)
+				} else if d > 2 {
+					t.Logf("%s: ours is %d operations longer than Django's invalid list", name, d)
 				}
 			}
 			if n := len(longer); n > 0 {

@@ -72,6 +72,25 @@ func (o *optimizer) repair(input, djangoOps []m.Operation) ([]m.Operation, bool)
 			out[i] = y
 		}
 	}
+	// A RenameModel Django kept (a special operation stopped the fold):
+	// what comes after it and names the old name names the new one.
+	gone := map[string]string{}
+	for i, op := range out {
+		if r, ok := op.(*m.RenameModel); ok {
+			gone[lower(r.OldName)] = r.NewName
+			continue
+		}
+		if special(op) {
+			continue
+		}
+		for old, to := range gone {
+			y, ok := o.retargetModel(out[i], old, to)
+			if !ok {
+				return nil, false
+			}
+			out[i] = y
+		}
+	}
 	// Special operations (RunPython, RunSQL, custom) keep their places:
 	// moving anything past them changes what they see. Only the runs
 	// between them are reordered.
