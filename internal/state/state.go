@@ -225,6 +225,9 @@ func (p *Project) Apply(app string, op migration.Operation) error {
 						kind = "constraint"
 					}
 					for _, def := range defsIn(v) {
+						if err := m.checkDefFields(kind, def.name, def.value); err != nil {
+							return err
+						}
 						if kind == "index" {
 							m.Indexes = append(m.Indexes, def.name)
 						} else {
@@ -445,6 +448,11 @@ func (p *Project) editNames(app, model, kind string, list func(*Model) *[]string
 		if slices.Contains(*l, name) {
 			return fmt.Errorf("%s %s already exists on %s.%s", kind, name, app, model)
 		}
+		if old == "" && def != nil {
+			if err := m.checkDefFields(kind, name, def); err != nil {
+				return err
+			}
+		}
 		*l = append(*l, name)
 		if def != nil {
 			m.Defs[kind+":"+name] = def
@@ -507,6 +515,44 @@ func (p *Project) knows(app string) bool {
 type def struct {
 	name  string
 	value python.Expr
+}
+
+// checkDefFields reports an index or constraint whose literal fields=
+// names a field the model does not have at this point: Django fails there
+// (FieldDoesNotExist) when it creates it. A relation may be named by its
+// column's attribute (author_id).
+func (m *Model) checkDefFields(kind, name string, def python.Expr) error {
+	inner, _ := python.SourceOf(nil, def)
+	c, ok := python.Unwrap(inner).(*python.Call)
+	if !ok {
+		return nil
+	}
+	for _, k := range c.Keywords {
+		if k.Arg != "fields" {
+			continue
+		}
+		elts, ok := migration.Elements(k.Value)
+		if !ok {
+			return nil
+		}
+		names, ok := migration.LiteralStrings(elts)
+		if !ok {
+			return nil
+		}
+		for _, f := range names {
+			f = strings.TrimPrefix(f, "-")
+			if _, fd := m.field(f); fd != nil {
+				continue
+			}
+			if base, isID := strings.CutSuffix(f, "_id"); isID {
+				if _, fd := m.field(base); fd != nil {
+					continue
+				}
+			}
+			return fmt.Errorf("%s %s of %s names field %s, which does not exist at this point", kind, name, m.Name, f)
+		}
+	}
+	return nil
 }
 
 // defsIn returns each index or constraint of a list with its name=.

@@ -235,6 +235,11 @@ func TestReplayValidates(t *testing.T) {
 		{`myapp.Custom()`, "cannot replay myapp.Custom: myapp.Custom is not a built-in Django operation"},
 		{`migrations.CreateModel("Book", [("id", models.AutoField()), ("a", models.IntegerField()), ("b", models.IntegerField())], options={"unique_together": {("a", "b")}}), migrations.RemoveField("book", "a")`,
 			"field book.a is still named by unique_together"},
+		// Django raises FieldDoesNotExist creating these.
+		{`migrations.CreateModel("Book", [("id", models.AutoField())], options={"indexes": [models.Index(fields=["-title"], name="idx")]})`,
+			"index idx of Book names field title, which does not exist at this point"},
+		{`migrations.CreateModel("Book", [("id", models.AutoField())]), migrations.AddConstraint("book", models.UniqueConstraint(fields=("id", "isbn"), name="uc"))`,
+			"constraint uc of Book names field isbn, which does not exist at this point"},
 	} {
 		src := "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    operations = [" + c.ops + "]\n"
 		m, _ := migration.Read(migration.Key{App: "shop", Name: "0001"}, "m.py", []byte(src), nil)
@@ -243,6 +248,25 @@ func TestReplayValidates(t *testing.T) {
 		if !ok || e.Message != c.want || e.Offset <= 0 {
 			t.Errorf("%s:\n got %v\nwant %q", c.ops, err, c.want)
 		}
+	}
+}
+
+// TestDefFieldsMayNameTheColumn: an index may name a relation by its
+// attribute (author_id), and name no fields at all (expressions).
+func TestDefFieldsMayNameTheColumn(t *testing.T) {
+	src := `from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    operations = [
+        migrations.CreateModel("Author", [("id", models.AutoField())]),
+        migrations.CreateModel("Book", [("id", models.AutoField()), ("author", models.ForeignKey("shop.Author", models.CASCADE))],
+            options={"indexes": [models.Index(fields=["author_id", "-id"], name="i1"), models.Index(models.F("id"), name="i2")]}),
+    ]
+`
+	m, _ := migration.Read(migration.Key{App: "shop", Name: "0001"}, "m.py", []byte(src), nil)
+	if err := New(nil).ReplayPlan([]*migration.Migration{m}); err != nil {
+		t.Error(err)
 	}
 }
 
