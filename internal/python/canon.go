@@ -33,7 +33,6 @@ func (p *printer) canon(from, to int, nodes ...Node) (string, bool) {
 	r := p.roles(nodes)
 	var b strings.Builder
 	var prev Token
-	var opens []byte // the open brackets, innermost last
 	for i, t := range toks {
 		text := string(p.src[t.Pos:t.End])
 		switch t.Kind {
@@ -48,7 +47,7 @@ func (p *printer) canon(from, to int, nodes ...Node) (string, bool) {
 				text = n
 			}
 		}
-		if i > 0 && p.space(prev, t, toks, i, r, opens) {
+		if i > 0 && p.space(prev, t, toks, i, r) {
 			b.WriteByte(' ')
 		}
 		if r.parenOpen[t.Pos] {
@@ -58,16 +57,6 @@ func (p *printer) canon(from, to int, nodes ...Node) (string, bool) {
 		if r.parenClose[t.End] {
 			b.WriteByte(')')
 		}
-		if t.Kind == OP {
-			switch text {
-			case "(", "[", "{":
-				opens = append(opens, text[0])
-			case ")", "]", "}":
-				if len(opens) > 0 {
-					opens = opens[:len(opens)-1]
-				}
-			}
-		}
 		prev = t
 	}
 	return b.String(), true
@@ -76,17 +65,15 @@ func (p *printer) canon(from, to int, nodes ...Node) (string, bool) {
 // roles are what canon asks of the syntax tree.
 type roles struct {
 	sliceColon map[int]bool // ':' of a slice, value: the slice is complex
-	colonSeen  map[int]bool
 	unary      map[int]bool // an operator token that is unary
 	parenOpen  map[int]bool // black adds "(" before this token (-(x**2))
 	parenClose map[int]bool // and ")" after the token ending here
 	rename     map[int]string
-	kwEqual    map[int]bool // '=' of a keyword argument or an unannotated default
 }
 
 func (p *printer) roles(nodes []Node) roles {
-	r := roles{sliceColon: map[int]bool{}, colonSeen: map[int]bool{}, unary: map[int]bool{},
-		parenOpen: map[int]bool{}, parenClose: map[int]bool{}, rename: map[int]string{}, kwEqual: map[int]bool{}}
+	r := roles{sliceColon: map[int]bool{}, unary: map[int]bool{},
+		parenOpen: map[int]bool{}, parenClose: map[int]bool{}, rename: map[int]string{}}
 	for _, n := range nodes {
 		Inspect(n, func(n Node) bool {
 			switch x := n.(type) {
@@ -162,7 +149,6 @@ func (p *printer) sliceRoles(x *Subscript, r roles) {
 			}
 			if !inBound {
 				r.sliceColon[t.Pos] = complex
-				r.colonSeen[t.Pos] = true
 			}
 		}
 	}
@@ -192,7 +178,7 @@ var keywords = map[string]bool{"and": true, "or": true, "not": true, "in": true,
 	"elif": true, "global": true, "nonlocal": true, "print": false, "case": false, "match": false}
 
 // space reports whether black puts a space between prev and t.
-func (p *printer) space(prev, t Token, toks []Token, i int, r roles, opens []byte) bool {
+func (p *printer) space(prev, t Token, toks []Token, i int, r roles) bool {
 	pt := string(p.src[prev.Pos:prev.End])
 	tt := string(p.src[t.Pos:t.End])
 	opening := func(s string) bool { return s == "(" || s == "[" || s == "{" }
@@ -209,14 +195,14 @@ func (p *printer) space(prev, t Token, toks []Token, i int, r roles, opens []byt
 		return true
 	}
 	// A slice's colon.
-	if r.colonSeen[t.Pos] {
-		if !r.sliceColon[t.Pos] {
+	if complex, ok := r.sliceColon[t.Pos]; ok {
+		if !complex {
 			return false
 		}
 		return !(prev.Kind == OP && (opening(pt) || pt == "," || pt == ":"))
 	}
-	if r.colonSeen[prev.Pos] {
-		if !r.sliceColon[prev.Pos] {
+	if complex, ok := r.sliceColon[prev.Pos]; ok {
+		if !complex {
 			return false
 		}
 		return !(t.Kind == OP && (closing(tt) || tt == "," || tt == ":"))

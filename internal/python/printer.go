@@ -60,44 +60,28 @@ func (n pnode) commented() bool {
 	return false
 }
 
+// some reports whether f holds for n or any item below it.
+func (n pnode) some(f func(pnode) bool) bool {
+	if f(n) {
+		return true
+	}
+	for _, it := range n.items {
+		if it.some(f) {
+			return true
+		}
+	}
+	return false
+}
+
 // magicInside reports a magic trailing comma in n or below: black splits
 // every bracket that holds one, and so the brackets around it.
-func (n pnode) magicInside() bool {
-	if n.magic {
-		return true
-	}
-	for _, it := range n.items {
-		if it.magicInside() {
-			return true
-		}
-	}
-	return false
-}
+func (n pnode) magicInside() bool { return n.some(func(x pnode) bool { return x.magic }) }
 
 // bad reports an atom canon could not print, anywhere in n.
-func (n pnode) bad() bool {
-	if n.failed {
-		return true
-	}
-	for _, it := range n.items {
-		if it.bad() {
-			return true
-		}
-	}
-	return false
-}
+func (n pnode) bad() bool { return n.some(func(x pnode) bool { return x.failed }) }
 
-func (n pnode) hasMultiline() bool {
-	if n.multiline {
-		return true
-	}
-	for _, it := range n.items {
-		if it.hasMultiline() {
-			return true
-		}
-	}
-	return false
-}
+// hasMultiline reports an atom written over several lines, anywhere in n.
+func (n pnode) hasMultiline() bool { return n.some(func(x pnode) bool { return x.multiline }) }
 
 // fits reports whether n printed flat takes at most room bytes on one line.
 func (n pnode) fits(room int) bool { return n.width(room) >= 0 }
@@ -427,11 +411,9 @@ func (p *printer) node(e Expr) pnode {
 		if p.canonAtoms && x.Pos() >= 0 {
 			spans := make([][2]int, len(x.Values))
 			for i, v := range x.Values {
-				from := v.Pos()
+				from := v.Pos() - 2 // **v
 				if x.Keys[i] != nil {
 					from = p.itemStart(x.Keys[i], x.Pos())
-				} else {
-					from = v.Pos() - 2 // **
 				}
 				spans[i] = [2]int{from, p.itemEnd(v, x.End())}
 			}
@@ -465,11 +447,8 @@ func (p *printer) item(e Expr, open int) pnode {
 	if !p.canonAtoms || e.Pos() < 0 {
 		return p.node(e)
 	}
-	i := e.Pos() - 1
-	for i > open && (p.src[i] == ' ' || p.src[i] == '\t' || p.src[i] == '\n' || p.src[i] == '\r') {
-		i--
-	}
-	if i <= open || p.src[i] != '(' {
+	i := p.itemStart(e, open)
+	if i == e.Pos() {
 		return p.node(e)
 	}
 	if _, ok := e.(*Tuple); ok {

@@ -51,9 +51,7 @@ type stmtPrinter struct {
 // comments inside it and blank lines between its lines included. It
 // reports false when s holds something it cannot lay out as black would.
 func (pr Printer) Stmt(f *File, s Stmt, indent int) (string, bool) {
-	sp := &stmtPrinter{p: &printer{src: f.Src, rename: pr.Rename, placed: map[int]bool{}}, f: f, indent: indent, ok: true, names: pr.DefNames, used: map[int]bool{}, firstInBlock: map[Stmt]bool{}}
-	sp.comments = append([]Comment(nil), f.Comments...)
-	sort.Slice(sp.comments, func(i, j int) bool { return sp.comments[i].Pos < sp.comments[j].Pos })
+	sp := pr.newStmtPrinter(f, indent)
 	start := stmtStart(s)
 	sp.stmt(s, 0, sp.countBlank(lineStart(f.Src, start)))
 	if !sp.ok {
@@ -66,6 +64,16 @@ func (pr Printer) Stmt(f *File, s Stmt, indent int) (string, bool) {
 		}
 	}
 	return sp.render(), true
+}
+
+// newStmtPrinter prints statements of f at column indent, with the
+// printer's canon atoms (copied code need not be black's).
+func (pr Printer) newStmtPrinter(f *File, indent int) *stmtPrinter {
+	sp := &stmtPrinter{p: &printer{src: f.Src, rename: pr.Rename, placed: map[int]bool{}, canonAtoms: true}, f: f, indent: indent, ok: true,
+		names: pr.DefNames, used: map[int]bool{}, firstInBlock: map[Stmt]bool{}}
+	sp.comments = append([]Comment(nil), f.Comments...)
+	sort.Slice(sp.comments, func(i, j int) bool { return sp.comments[i].Pos < sp.comments[j].Pos })
+	return sp
 }
 
 // StmtStart is where a statement's text starts: its first decorator.
@@ -113,9 +121,9 @@ func (sp *stmtPrinter) pad(depth int) string { return strings.Repeat(" ", sp.ind
 // emit adds a logical line.
 func (sp *stmtPrinter) emit(l fline) { sp.lines = append(sp.lines, l) }
 
-// trailing returns the comment that follows position pos on its line
-// (only spaces between), normalised, or "".
-func (sp *stmtPrinter) trailing(pos int) string {
+// trailingComment is the comment that follows position pos on its line
+// (only spaces, or a semicolon, between).
+func (sp *stmtPrinter) trailingComment(pos int) (Comment, bool) {
 	src := sp.f.Src
 	i := pos
 	for i < len(src) && (src[i] == ' ' || src[i] == '\t' || src[i] == ';') {
@@ -124,12 +132,27 @@ func (sp *stmtPrinter) trailing(pos int) string {
 	if i < len(src) && src[i] == '#' {
 		for _, c := range sp.comments {
 			if c.Pos == i {
-				sp.used[c.Pos] = true
-				return "  " + normalizeComment(string(src[c.Pos:c.End]))
+				return c, true
 			}
 		}
 	}
+	return Comment{}, false
+}
+
+// trailing is that comment as black writes it after a line ("  # ..."),
+// or "".
+func (sp *stmtPrinter) trailing(pos int) string {
+	if c, ok := sp.trailingComment(pos); ok {
+		return "  " + normalizeComment(string(sp.f.Src[c.Pos:c.End]))
+	}
 	return ""
+}
+
+// markTrailing records the comment after pos as placed.
+func (sp *stmtPrinter) markTrailing(pos int) {
+	if c, ok := sp.trailingComment(pos); ok {
+		sp.used[c.Pos] = true
+	}
 }
 
 // NormalizeComment is a comment as black writes it.
@@ -245,24 +268,13 @@ func (sp *stmtPrinter) header(kw string, e Expr, at, depth, before int, first st
 		if kw != "" {
 			prefix += " "
 		}
-		text = sp.layout(prefix, e, depth, ":"+sp.peekTrailing(colon+1), true)
+		text = sp.layout(prefix, e, depth, ":"+sp.trailing(colon+1), true)
 	} else {
-		text = sp.pad(depth) + kw + ":" + sp.peekTrailing(colon+1)
+		text = sp.pad(depth) + kw + ":" + sp.trailing(colon+1)
 	}
-	sp.trailing(colon + 1)
+	sp.markTrailing(colon + 1)
 	sp.emit(fline{text: text, depth: depth, before: before, opens: true, colonEnd: true, first: first})
 	return colon + 1
-}
-
-// peekTrailing is trailing without marking the comment used.
-func (sp *stmtPrinter) peekTrailing(pos int) string {
-	used := map[int]bool{}
-	for k, v := range sp.used {
-		used[k] = v
-	}
-	t := sp.trailing(pos)
-	sp.used = used
-	return t
 }
 
 // colonAfter finds the ':' ending a header whose last expression is e
@@ -296,12 +308,10 @@ func (sp *stmtPrinter) stmt(s Stmt, depth, before int) []tail {
 	}
 	src := sp.f.Src
 	simple := func(text string, first string, imp bool) {
-		end := s.End()
 		sp.emit(fline{text: text, depth: depth, before: before, first: first, imp: imp})
-		_ = end
 	}
-	tr := func() string { return sp.peekTrailing(s.End()) }
-	mark := func() { sp.trailing(s.End()) }
+	tr := func() string { return sp.trailing(s.End()) }
+	mark := func() { sp.markTrailing(s.End()) }
 	switch x := s.(type) {
 	case *ExprStmt:
 		if doc := sp.docstring(x, depth); doc != "" {
@@ -314,9 +324,8 @@ func (sp *stmtPrinter) stmt(s Stmt, depth, before int) []tail {
 	case *Assign:
 		var head strings.Builder
 		for _, t := range x.Targets {
-			txt, ok := sp.flat(t, true)
+			txt, ok := sp.flat(t)
 			if !ok {
-				sp.fail()
 				return nil
 			}
 			head.WriteString(txt + " = ")
@@ -324,18 +333,16 @@ func (sp *stmtPrinter) stmt(s Stmt, depth, before int) []tail {
 		simple(sp.layout(head.String(), x.Value, depth, tr(), true), "", false)
 		mark()
 	case *AugAssign:
-		t, ok := sp.flat(x.Target, true)
+		t, ok := sp.flat(x.Target)
 		if !ok {
-			sp.fail()
 			return nil
 		}
 		simple(sp.layout(t+" "+x.Op+" ", x.Value, depth, tr(), true), "", false)
 		mark()
 	case *AnnAssign:
-		t, ok1 := sp.flat(x.Target, false)
-		a, ok2 := sp.flat(x.Annotation, false)
+		t, ok1 := sp.flat(x.Target)
+		a, ok2 := sp.flat(x.Annotation)
 		if !ok1 || !ok2 {
-			sp.fail()
 			return nil
 		}
 		if x.Value == nil {
@@ -373,9 +380,8 @@ func (sp *stmtPrinter) stmt(s Stmt, depth, before int) []tail {
 		case x.Cause == nil:
 			simple(sp.layout("raise ", x.Exc, depth, tr(), false), "raise", false)
 		default:
-			exc, ok := sp.flat(x.Exc, false)
+			exc, ok := sp.flat(x.Exc)
 			if !ok {
-				sp.fail()
 				return nil
 			}
 			simple(sp.layout("raise "+exc+" from ", x.Cause, depth, tr(), false), "raise", false)
@@ -385,9 +391,8 @@ func (sp *stmtPrinter) stmt(s Stmt, depth, before int) []tail {
 		if x.Msg == nil {
 			simple(sp.layout("assert ", x.Test, depth, tr(), true), "assert", false)
 		} else {
-			t, ok := sp.flatStripped(x.Test)
+			t, ok := sp.flat(x.Test)
 			if !ok {
-				sp.fail()
 				return nil
 			}
 			simple(sp.layout("assert "+t+", ", x.Msg, depth, tr(), true), "assert", false)
@@ -398,20 +403,19 @@ func (sp *stmtPrinter) stmt(s Stmt, depth, before int) []tail {
 	case *While:
 		at := sp.header("while", x.Test, x.Pos(), depth, before, "while")
 		end, tails := sp.block(x.Body, depth+1, lineEnd(src, at), sp.sameLine(at, x.Body))
-		return sp.orElse(x.OrElse, end, tails, depth, x.Body)
+		return sp.orElse(x.OrElse, end, tails, depth)
 	case *For:
 		kw := "for"
 		if x.IsAsync {
 			kw = "async for"
 		}
-		target, ok := sp.flatStripped(x.Target)
+		target, ok := sp.flat(x.Target)
 		if !ok {
-			sp.fail()
 			return nil
 		}
 		at := sp.header(kw+" "+target+" in", x.Iter, x.Pos(), depth, before, kw)
 		end, tails := sp.block(x.Body, depth+1, lineEnd(src, at), sp.sameLine(at, x.Body))
-		return sp.orElse(x.OrElse, end, tails, depth, x.Body)
+		return sp.orElse(x.OrElse, end, tails, depth)
 	case *With:
 		return sp.withStmt(x, depth, before)
 	case *Try:
@@ -449,11 +453,11 @@ func (sp *stmtPrinter) ifStmt(x *If, kw string, depth, before int) []tail {
 			return sp.ifStmt(e, "elif", depth, b)
 		}
 	}
-	return sp.orElse(x.OrElse, end, tails, depth, x.Body)
+	return sp.orElse(x.OrElse, end, tails, depth)
 }
 
 // orElse lays out an else: clause, if any.
-func (sp *stmtPrinter) orElse(orElse []Stmt, end int, tails []tail, depth int, body []Stmt) []tail {
+func (sp *stmtPrinter) orElse(orElse []Stmt, end int, tails []tail, depth int) []tail {
 	if len(orElse) == 0 {
 		return tails
 	}
@@ -491,15 +495,13 @@ func (sp *stmtPrinter) withStmt(x *With, depth, before int) []tail {
 	}
 	var items []string
 	for _, it := range x.Items {
-		c, ok := sp.flatStripped(it.Context)
+		c, ok := sp.flat(it.Context)
 		if !ok {
-			sp.fail()
 			return nil
 		}
 		if it.Vars != nil {
-			v, ok := sp.flatStripped(it.Vars)
+			v, ok := sp.flat(it.Vars)
 			if !ok {
-				sp.fail()
 				return nil
 			}
 			c += " as " + v
@@ -516,12 +518,12 @@ func (sp *stmtPrinter) withStmt(x *With, depth, before int) []tail {
 		sp.fail()
 		return nil
 	}
-	text := sp.pad(depth) + kw + " " + strings.Join(items, ", ") + ":" + sp.peekTrailing(colon+1)
+	text := sp.pad(depth) + kw + " " + strings.Join(items, ", ") + ":" + sp.trailing(colon+1)
 	if len(text) > LineLength || strings.Contains(string(src[x.Pos():colon]), "\n") {
 		sp.fail() // black's parenthesised context managers
 		return nil
 	}
-	sp.trailing(colon + 1)
+	sp.markTrailing(colon + 1)
 	sp.emit(fline{text: text, depth: depth, before: before, opens: true, colonEnd: true, first: "with"})
 	_, t := sp.block(x.Body, depth+1, lineEnd(src, colon+1), sp.sameLine(colon+1, x.Body))
 	return t
@@ -541,9 +543,8 @@ func (sp *stmtPrinter) tryStmt(x *Try, depth, before int) []tail {
 		if h.Type == nil {
 			colon = sp.header(kw, nil, h.Pos()+len(kw), depth, b, "except")
 		} else {
-			t, ok := sp.flatStripped(h.Type)
+			t, ok := sp.flat(h.Type)
 			if !ok {
-				sp.fail()
 				return nil
 			}
 			if h.Name != "" {
@@ -554,19 +555,19 @@ func (sp *stmtPrinter) tryStmt(x *Try, depth, before int) []tail {
 				sp.fail()
 				return nil
 			}
-			text := sp.pad(depth) + kw + " " + t + ":" + sp.peekTrailing(c+1)
+			text := sp.pad(depth) + kw + " " + t + ":" + sp.trailing(c+1)
 			if len(text) > LineLength {
 				sp.fail()
 				return nil
 			}
-			sp.trailing(c + 1)
+			sp.markTrailing(c + 1)
 			sp.emit(fline{text: text, depth: depth, before: b, opens: true, colonEnd: true, first: "except"})
 			colon = c + 1
 		}
 		end, tails = sp.block(h.Body, depth+1, lineEnd(src, colon), sp.sameLine(colon, h.Body))
 	}
 	if len(x.OrElse) > 0 {
-		tails = sp.orElse(x.OrElse, end, tails, depth, nil)
+		tails = sp.orElse(x.OrElse, end, tails, depth)
 		end = lineEnd(src, x.OrElse[len(x.OrElse)-1].End())
 	}
 	if len(x.Finalbody) > 0 {
@@ -627,23 +628,19 @@ func (sp *stmtPrinter) defStmt(x *FunctionDef, depth, before int) []tail {
 	}
 	tailText := ")"
 	if x.Returns != nil {
-		r, ok := sp.flat(x.Returns, false)
+		r, ok := sp.flat(x.Returns)
 		if !ok {
-			sp.fail()
 			return nil
 		}
 		tailText += " -> " + r
 	}
-	colon := sp.colonAfter(closeAt, x.Returns)
-	if x.Returns == nil {
-		colon = sp.colonAfter(closeAt+1, nil)
-	}
+	colon := sp.colonAfter(closeAt+1, x.Returns) // after the annotation, if any
 	if colon < 0 {
 		sp.fail()
 		return nil
 	}
 	n := pnode{head: kw + name + "(", items: params, tail: tailText, magic: magic, oneComma: len(params) == 1}
-	tr := sp.peekTrailing(colon + 1)
+	tr := sp.trailing(colon + 1)
 	if len(params) == 0 {
 		n = pnode{atom: kw + name + "()" + strings.TrimPrefix(tailText, ")")}
 	}
@@ -652,7 +649,7 @@ func (sp *stmtPrinter) defStmt(x *FunctionDef, depth, before int) []tail {
 		sp.fail()
 		return nil
 	}
-	sp.trailing(colon + 1)
+	sp.markTrailing(colon + 1)
 	sp.emit(fline{text: text, depth: depth, before: before, def: true, opens: true, colonEnd: true, first: "def"})
 	_, tails := sp.block(x.Body, depth+1, lineEnd(src, colon+1), sp.sameLine(colon+1, x.Body))
 	return tails
@@ -665,12 +662,12 @@ func (sp *stmtPrinter) decoratorsThen(decos []Expr, pos, depth, before int) int 
 		if i > 0 {
 			before = sp.leading(lineEnd(sp.f.Src, decos[i-1].End()), decoratorStart(d), depth, nil)
 		}
-		text := sp.layout("@", d, depth, sp.peekTrailing(d.End()), false)
+		text := sp.layout("@", d, depth, sp.trailing(d.End()), false)
 		if !sp.ok {
 			return 0
 		}
 		sp.emit(fline{text: text, depth: depth, before: before, decorator: true, first: "@"})
-		sp.trailing(d.End())
+		sp.markTrailing(d.End())
 	}
 	return sp.leading(lineEnd(sp.f.Src, decos[len(decos)-1].End()), pos, depth, nil)
 }
@@ -684,18 +681,16 @@ func (sp *stmtPrinter) classStmt(x *ClassDef, depth, before int) []tail {
 	var last Expr
 	var args []string
 	for _, b := range x.Bases {
-		t, ok := sp.flat(b, false)
+		t, ok := sp.flat(b)
 		if !ok {
-			sp.fail()
 			return nil
 		}
 		args = append(args, t)
 		last = b
 	}
 	for _, k := range x.Keywords {
-		t, ok := sp.flat(k.Value, false)
+		t, ok := sp.flat(k.Value)
 		if !ok {
-			sp.fail()
 			return nil
 		}
 		if k.Arg == "" {
@@ -715,12 +710,12 @@ func (sp *stmtPrinter) classStmt(x *ClassDef, depth, before int) []tail {
 	if len(args) > 0 {
 		head += "(" + strings.Join(args, ", ") + ")"
 	}
-	text := sp.pad(depth) + head + ":" + sp.peekTrailing(colon+1)
+	text := sp.pad(depth) + head + ":" + sp.trailing(colon+1)
 	if len(text) > LineLength {
 		sp.fail()
 		return nil
 	}
-	sp.trailing(colon + 1)
+	sp.markTrailing(colon + 1)
 	sp.emit(fline{text: text, depth: depth, before: before, class: true, opens: true, colonEnd: true, first: "class"})
 	_, tails := sp.block(x.Body, depth+1, lineEnd(src, colon+1), sp.sameLine(colon+1, x.Body))
 	return tails
@@ -786,14 +781,7 @@ func (sp *stmtPrinter) params(a *Arguments, open, closeAt int) ([]pnode, bool, b
 		spans = append(spans, [2]int{start, closeAt})
 	}
 	annotated := map[int]*Arg{}
-	all := append(append(append([]*Arg{}, a.PosOnly...), a.Args...), a.KwOnly...)
-	if a.Vararg != nil {
-		all = append(all, a.Vararg)
-	}
-	if a.Kwarg != nil {
-		all = append(all, a.Kwarg)
-	}
-	for _, arg := range all {
+	for _, arg := range allArgs(a) {
 		if arg.Annotation != nil {
 			annotated[arg.Pos()] = arg
 		}
@@ -807,7 +795,7 @@ func (sp *stmtPrinter) params(a *Arguments, open, closeAt int) ([]pnode, bool, b
 		// name: ann = default: the '=' gets spaces.
 		for pos, arg := range annotated {
 			if pos >= sp2[0] && pos < sp2[1] && strings.Contains(txt, "=") {
-				ann, _ := sp.flat(arg.Annotation, false)
+				ann, _ := sp.p.canon(arg.Annotation.Pos(), arg.Annotation.End(), arg.Annotation)
 				name := strings.TrimSpace(txt[:strings.Index(txt, ":")])
 				def := strings.TrimSpace(txt[strings.Index(txt, ":")+1:])
 				if strings.HasPrefix(def, ann+"=") {
@@ -835,13 +823,21 @@ func (sp *stmtPrinter) nodesIn(a *Arguments, from, to int) []Node {
 	for _, d := range a.KwDefaults {
 		add(d)
 	}
-	all := append(append(append([]*Arg{}, a.PosOnly...), a.Args...), a.KwOnly...)
-	for _, arg := range append(all, a.Vararg, a.Kwarg) {
-		if arg != nil {
-			add(arg.Annotation)
-		}
+	for _, arg := range allArgs(a) {
+		add(arg.Annotation)
 	}
 	return out
+}
+
+// allArgs are a parameter list's parameters, *args and **kwargs included.
+func allArgs(a *Arguments) []*Arg {
+	all := append(append(append([]*Arg{}, a.PosOnly...), a.Args...), a.KwOnly...)
+	for _, x := range []*Arg{a.Vararg, a.Kwarg} {
+		if x != nil {
+			all = append(all, x)
+		}
+	}
+	return all
 }
 
 func (sp *stmtPrinter) importFrom(x *ImportFrom, depth int, tr string) string {
@@ -873,22 +869,14 @@ func (sp *stmtPrinter) importFrom(x *ImportFrom, depth int, tr string) string {
 }
 
 // flat prints e on one line, failing the statement when it cannot.
-// stripParens drops parentheses the source put around e itself (black
-// makes them invisible in the places it normalises).
-func (sp *stmtPrinter) flat(e Expr, stripParens bool) (string, bool) {
-	return sp.p.canon(e.Pos(), e.End(), e)
-}
-
-// flatStripped is flat for a child black strips redundant parentheses
-// from (a for target, an assert's test, an except's type): e's own span
-// already excludes them; a tuple keeps its own.
-func (sp *stmtPrinter) flatStripped(e Expr) (string, bool) {
-	if t, ok := e.(*Tuple); ok && t.Pos() >= 0 && sp.f.Src[t.Pos()] == '(' {
-		if len(t.Elts) == 1 {
-			return sp.flat(e, false)
-		}
+// Parentheses the source put around e itself are not in e's span: where
+// black makes them invisible (a for target, an assert's test) they go.
+func (sp *stmtPrinter) flat(e Expr) (string, bool) {
+	text, ok := sp.p.canon(e.Pos(), e.End(), e)
+	if !ok {
+		sp.fail()
 	}
-	return sp.flat(e, true)
+	return text, ok
 }
 
 // fits reports a layout whose every line black would leave as it is.
@@ -907,7 +895,6 @@ func (sp *stmtPrinter) fits(text string) bool {
 // dropped; an unparenthesised tuple is wrapped in them when it splits).
 func (sp *stmtPrinter) layout(prefix string, e Expr, depth int, trailer string, invisible bool) string {
 	indent := sp.indent + 4*depth
-	p := sp.p
 	var n pnode
 	switch x := e.(type) {
 	case *Tuple:
@@ -931,7 +918,6 @@ func (sp *stmtPrinter) layout(prefix string, e Expr, depth int, trailer string, 
 		}
 	default:
 		n = sp.nodeOf(e)
-		_ = p
 	}
 	if !sp.ok {
 		return ""
@@ -958,13 +944,8 @@ func (sp *stmtPrinter) layout(prefix string, e Expr, depth int, trailer string, 
 	return text
 }
 
-// nodeOf is the printer's pnode of e with canon's atoms.
-func (sp *stmtPrinter) nodeOf(e Expr) pnode {
-	p := *sp.p
-	p.canonAtoms = true
-	n := p.node(e)
-	return n
-}
+// nodeOf is the printer's pnode of e.
+func (sp *stmtPrinter) nodeOf(e Expr) pnode { return sp.p.node(e) }
 
 // docstring is a docstring statement (a string first in a block, as
 // black 23 takes it) printed as black's docstring handling does: prefix
@@ -1239,9 +1220,7 @@ func (t *emptyLines) forDef(cur *fline, before int) (int, int) {
 // Module lays out a whole file's statements, as black would print the
 // file; false when Stmt would refuse one of them.
 func (pr Printer) Module(f *File) (string, bool) {
-	sp := &stmtPrinter{p: &printer{src: f.Src, rename: pr.Rename, placed: map[int]bool{}}, f: f, ok: true, names: pr.DefNames, used: map[int]bool{}, firstInBlock: map[Stmt]bool{}}
-	sp.comments = append([]Comment(nil), f.Comments...)
-	sort.Slice(sp.comments, func(i, j int) bool { return sp.comments[i].Pos < sp.comments[j].Pos })
+	sp := pr.newStmtPrinter(f, 0)
 	start := 0
 	if len(f.Src) >= 3 && f.Src[0] == 0xEF && f.Src[1] == 0xBB && f.Src[2] == 0xBF {
 		start = 3
