@@ -7,7 +7,6 @@ import (
 	"maps"
 	"os"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -31,20 +30,28 @@ type dbFlags struct {
 // running settings' DATABASES (manage.py djsquash), else the
 // [tool.djsquash.databases] environments, else DATABASE_URL when set.
 func (f *dbFlags) targets(root string, cfg *project.Config, facts *project.Facts) ([]*recorder.Target, error) {
-	specs := f.specs
-	if len(specs) == 0 && facts != nil && len(facts.Databases) > 0 {
-		for _, alias := range slices.Sorted(maps.Keys(facts.Databases)) {
-			specs = append(specs, alias+"="+facts.Databases[alias])
-		}
+	var aliases map[string]string
+	if facts != nil {
+		aliases = facts.Databases
 	}
-	if len(specs) == 0 && len(cfg.Databases) > 0 {
-		names := make([]string, 0, len(cfg.Databases))
-		for n := range cfg.Databases {
-			names = append(names, n)
+	// configured is the URL a bare name stands for: a DATABASES alias of
+	// the running settings, else a configured environment.
+	configured := func(s string) (string, bool) {
+		if strings.Contains(s, ":") {
+			return "", false
 		}
-		sort.Strings(names)
-		for _, n := range names {
-			specs = append(specs, n+"="+cfg.Databases[n])
+		if url, ok := aliases[s]; ok {
+			return url, true
+		}
+		url, ok := cfg.Databases[s]
+		return url, ok
+	}
+	specs := f.specs
+	for _, named := range []map[string]string{aliases, cfg.Databases} {
+		if len(specs) == 0 {
+			for _, n := range slices.Sorted(maps.Keys(named)) {
+				specs = append(specs, n+"="+named[n])
+			}
 		}
 	}
 	if len(specs) == 0 && os.Getenv("DATABASE_URL") != "" {
@@ -55,19 +62,13 @@ func (f *dbFlags) targets(root string, cfg *project.Config, facts *project.Facts
 	unnamed := 0
 	for _, s := range specs {
 		if t, err := recorder.ParseTarget(s, root); err == nil && !t.Named {
-			if _, configured := cfg.Databases[s]; !configured && (facts == nil || facts.Databases[s] == "") {
+			if _, ok := configured(s); !ok {
 				unnamed++
 			}
 		}
 	}
 	for _, s := range specs {
-		// A bare name refers to a DATABASES alias or a configured environment.
-		if facts != nil && !strings.Contains(s, ":") && !strings.Contains(s, "=") {
-			if url, ok := facts.Databases[s]; ok {
-				s = s + "=" + url
-			}
-		}
-		if url, ok := cfg.Databases[s]; ok && !strings.Contains(s, ":") {
+		if url, ok := configured(s); ok {
 			s = s + "=" + url
 		}
 		t, err := recorder.ParseTarget(s, root)

@@ -132,8 +132,8 @@ func (l *Loaded) labelsFromFacts(f *Facts) {
 	}
 }
 
-// ExternalFromFacts lists the installed apps outside the project that
-// have a migrations package, as Django found them.
+// external lists the installed apps outside the project that have a
+// migrations package, as Django found them.
 func (f *Facts) external(root string, project map[string]bool) []ExternalApp {
 	var out []ExternalApp
 	for _, a := range f.Apps {
