@@ -1,6 +1,7 @@
 package optimizer
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -53,7 +54,7 @@ func (o *optimizer) repair(input, djangoOps []m.Operation) ([]m.Operation, bool)
 	// list creates that one and not the stale one.
 	out := make([]m.Operation, len(djangoOps))
 	copy(out, djangoOps)
-	for old := range renamed {
+	for _, old := range slices.Sorted(maps.Keys(renamed)) {
 		if created[old] {
 			continue
 		}
@@ -77,6 +78,12 @@ func (o *optimizer) repair(input, djangoOps []m.Operation) ([]m.Operation, bool)
 	gone := map[string]string{}
 	for i, op := range out {
 		if r, ok := op.(*m.RenameModel); ok {
+			// Names renamed before now end where this one does.
+			for old, to := range gone {
+				if lower(to) == lower(r.OldName) {
+					gone[old] = r.NewName
+				}
+			}
 			gone[lower(r.OldName)] = r.NewName
 			continue
 		}
