@@ -264,8 +264,10 @@ func (n pnode) write(b *strings.Builder, indent int, trailer string) {
 		closing()
 		return
 	}
-	if !n.literal && !n.magic {
-		// The arguments on one line, when they fit.
+	if !n.literal && !n.magicInside() {
+		// The arguments on one line, when they fit and none holds a
+		// magic trailing comma (black then splits the body at its
+		// commas too).
 		room := LineLength - indent - 4 - 2*(len(n.items)-1)
 		fit := true
 		for _, it := range n.items {

@@ -211,3 +211,24 @@ class Migration(migrations.Migration):
 		}
 	}
 }
+
+// TestSynthesizedDictArgumentExplodes: a synthesized operation whose dict
+// argument fits on the call's line is laid out as MigrationWriter writes
+// it and black keeps it (the dict's items one per line, a trailing comma
+// after each): it was printed with the arguments on one line, a layout
+// black joins back into one line.
+func TestSynthesizedDictArgumentExplodes(t *testing.T) {
+	ops := []m.Operation{&m.AlterModelOptions{Op: m.Op{Class: "AlterModelOptions"}, Model: "product",
+		Options: python.NewDict([]python.Expr{python.NewStr("ordering")}, []python.Expr{python.NewList(python.NewStr("name"))})}}
+	want := `[
+    migrations.AlterModelOptions(
+        name="product",
+        options={
+            "ordering": ["name"],
+        },
+    ),
+]`
+	if got := FormatOperations(ops, 0); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
