@@ -51,6 +51,10 @@ type Options struct {
 	// FieldOrder, when set, orders a model's fields as Django's
 	// from_model does (declaration order); nil keeps the state's order.
 	FieldOrder func(app, model string, names []string) []string
+	// Existing, when set, names models of Apps that already exist (a
+	// state-to-state diff creates only the others): they are neither
+	// created nor waited for.
+	Existing func(k state.ModelKey) bool
 }
 
 // Migration is one generated migration. Name is "auto_N" until the caller
@@ -142,7 +146,7 @@ func isLiteral(e python.Expr, kind python.ConstKind) bool {
 func (g *generator) keys(pick func(unmanaged, proxy bool) bool) []state.ModelKey {
 	var out []state.ModelKey
 	for k, md := range g.st.Models {
-		if !g.opts.Apps[k.App] {
+		if !g.opts.Apps[k.App] || g.opts.Existing != nil && g.opts.Existing(k) {
 			continue
 		}
 		if pick(modelKind(md)) {
