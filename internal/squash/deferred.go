@@ -29,6 +29,26 @@ import (
 // first operation that would see the database differently than it did in
 // the history, so that the planner splits the range before it.
 
+// deferredClean returns a function telling whether a squash's operations,
+// replayed from start, apply and leave no operation missing a pending
+// statement: regenerated runs must not bring in what the optimizer's list
+// did not (a CreateModel with Meta.indexes whose index a later RemoveIndex
+// drops, where the history had an AddIndex that ran at once).
+func deferredClean(app string, start *state.Project) func([]m.Operation) bool {
+	start = start.Clone()
+	return func(ops []m.Operation) bool {
+		st := start.Clone()
+		d := &deferredSQL{app: app}
+		for _, op := range ops {
+			if d.before(st, op) != nil || st.Apply(app, op) != nil {
+				return false
+			}
+			d.after(st, op)
+		}
+		return true
+	}
+}
+
 // pending is one deferred statement: the object it creates.
 type pending struct {
 	model  string   // lowercased model name

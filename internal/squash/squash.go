@@ -25,6 +25,7 @@ import (
 	"github.com/djsquash/djsquash/internal/par"
 	"github.com/djsquash/djsquash/internal/project"
 	"github.com/djsquash/djsquash/internal/python"
+	"github.com/djsquash/djsquash/internal/regenerate"
 	"github.com/djsquash/djsquash/internal/state"
 	"github.com/djsquash/djsquash/internal/writer"
 )
@@ -42,8 +43,12 @@ type Options struct {
 	// Shorten ends a range before its first migration that cannot be
 	// squashed (opaque or unreadable) instead of refusing, and leaves out
 	// apps where nothing is left: the whole-project squash.
-	Shorten      bool
-	NoOptimize   bool
+	Shorten    bool
+	NoOptimize bool
+	// Regenerate replaces each run of schema operations of the optimized
+	// list by the fewest operations from its states (internal/regenerate)
+	// where that is shorter.
+	Regenerate   bool
 	ElideData    bool   // drop every RunPython and RunSQL (without state operations)
 	SquashedName string // --squashed-name
 	Header       string // first comment line; "" for none
@@ -84,11 +89,17 @@ type Squash struct {
 	Initial      bool
 	Operations   []m.Operation
 	Before       int // operations before optimizing
-	Deviations   []optimizer.Deviation
-	Data         []DataOp
-	Copied       []writer.Copy
-	Diagnostics  []diag.Diagnostic
-	Path         string
+	Optimized    int // operations after optimizing, before regenerating
+	// Runs counts the runs of schema operations regeneration looked at,
+	// Regenerated those it replaced; KeptRuns says why each other run of
+	// more than one operation stayed as it was.
+	Runs, Regenerated int
+	KeptRuns          []string
+	Deviations        []optimizer.Deviation
+	Data              []DataOp
+	Copied            []writer.Copy
+	Diagnostics       []diag.Diagnostic
+	Path              string
 
 	rendered func() rendering      // see planner.render
 	scopes   func() *writer.Scopes // see planner.readScopes
@@ -688,6 +699,12 @@ func (p *planner) replay(squashes []*Squash) (*cut, []cut, *diag.Diagnostic) {
 				res := optimizer.Optimize(ops, s.App, optimizer.Options{Settings: p.settings, Check: got.Checker(s.App), Same: got.Same(s.App)})
 				ops = res.Operations
 				s.Deviations = res.Deviations
+			}
+			s.Optimized = len(ops)
+			if p.opts.Regenerate {
+				rg := regenerate.Run(got, s.App, ops, regenerate.Options{Settings: p.settings, Accept: deferredClean(s.App, got)})
+				ops = rg.Operations
+				s.Runs, s.Regenerated, s.KeptRuns = rg.Runs, rg.Regenerated, rg.Kept
 			}
 			s.Operations = ops
 			s.rendered = p.render(s)
