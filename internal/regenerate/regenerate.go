@@ -111,9 +111,6 @@ func Run(before *state.Project, app string, ops []m.Operation, opts Options) Res
 			continue
 		}
 		out, err := diff(start, cur, app, run, opts)
-		if err == nil && len(out) >= len(run) {
-			err = fmt.Errorf("%d operations, not fewer than the run's %d", len(out), len(run))
-		}
 		if err == nil && opts.Accept != nil && !opts.Accept(slices.Concat(res.Operations, out, ops[j:])) {
 			err = fmt.Errorf("the replacement is not accepted")
 		}
@@ -251,12 +248,18 @@ type differ struct {
 	s0, s1 *state.Project
 	w      *state.Project
 	id     *identities
+	kept   map[fieldKey]bool // start fields that are fields at the end (see survives)
+	limit  int               // the run's length: a list this long is not taken
 	opts   Options
 	out    []m.Operation
 }
 
 func (d *differ) emit(op m.Operation) error {
 	d.out = append(d.out, op)
+	if len(d.out) >= d.limit {
+		// Not shorter: the rest is not worth building (and checking).
+		return fmt.Errorf("not fewer operations than the run's %d", d.limit)
+	}
 	if err := d.w.Apply(d.app, op); err != nil {
 		return fmt.Errorf("%s does not apply: %v", op.Name(), err)
 	}
@@ -270,7 +273,7 @@ type pair struct{ m0, m1 *state.Model }
 
 // diff is the list that takes s0 to s1, where run did.
 func diff(s0, s1 *state.Project, app string, run []m.Operation, opts Options) ([]m.Operation, error) {
-	d := &differ{app: app, s0: s0, s1: s1, w: s0.Clone(), id: follow(s0, app, run), opts: opts}
+	d := &differ{app: app, s0: s0, s1: s1, w: s0.Clone(), id: follow(s0, app, run), opts: opts, limit: len(run)}
 	// The models at the end: kept (renamed or not) from the start, or new.
 	var kept []pair
 	created := map[state.ModelKey]bool{}
@@ -291,8 +294,11 @@ func diff(s0, s1 *state.Project, app string, run []m.Operation, opts Options) ([
 		if kind(m0) != kind(m1) {
 			return nil, fmt.Errorf("%s changed between managed, unmanaged and proxy", m1.Name)
 		}
-		kept = append(kept, pair{m0, m1})
 		survivor[from] = true
+		if m0 == m1 {
+			continue // untouched by the run: the states share it
+		}
+		kept = append(kept, pair{m0, m1})
 	}
 	var deleted []string
 	for _, k := range sortedKeys(s0, app) {
@@ -414,10 +420,15 @@ func diff(s0, s1 *state.Project, app string, run []m.Operation, opts Options) ([
 	if err := d.deleteModels(later); err != nil {
 		return nil, err
 	}
-	if diff := state.Diff(s1, d.w); diff != "" {
+	if diff := state.DiffChanged(s1, d.w); diff != "" {
 		return nil, fmt.Errorf("the regenerated list does not reach the run's state: %s", firstLine(diff))
 	}
 	return d.out, nil
+}
+
+// same compares two expressions as the state does, the same node first.
+func same(a, b python.Expr) bool {
+	return a == b || python.Unwrap(a) == python.Unwrap(b) && a != nil && b != nil || state.Text(a) == state.Text(b)
 }
 
 func firstLine(s string) string {
@@ -451,13 +462,13 @@ func sortedKeys(p *state.Project, app string) []state.ModelKey {
 // survives reports whether the start's field of model (start name) is a
 // field at the end.
 func (d *differ) survives(model, field string) bool {
-	want := fieldKey{model, field}
-	for _, v := range d.id.field {
-		if v == want {
-			return true
+	if d.kept == nil {
+		d.kept = make(map[fieldKey]bool, len(d.id.field))
+		for _, v := range d.id.field {
+			d.kept[v] = true
 		}
 	}
-	return false
+	return d.kept[fieldKey{model, field}]
 }
 
 // deleteModels deletes models (start names, not renamed), each once
@@ -599,10 +610,10 @@ func (d *differ) alter(m1 *state.Model) error {
 				return err
 			}
 			cur = d.w.Models[mk].Field(f.Name)
-		} else if d.id.oneOff[k] && state.Text(cur.Value) != state.Text(f.Value) {
+		} else if d.id.oneOff[k] && !same(cur.Value, f.Value) {
 			return fmt.Errorf("%s.%s was altered with a one-off default", m1.Name, f.Name)
 		}
-		if state.Text(cur.Value) != state.Text(f.Value) {
+		if !same(cur.Value, f.Value) {
 			if err := d.emit(&m.AlterField{Op: op("AlterField"), Model: model, Field: f.Name, Value: f.Value}); err != nil {
 				return err
 			}

@@ -83,6 +83,17 @@ func BenchmarkSquashOneApp(b *testing.B) {
 	}
 }
 
+// BenchmarkSquashOneAppRegenerate: the same with --strategy regenerate.
+func BenchmarkSquashOneAppRegenerate(b *testing.B) {
+	l, g, ranges := synthWith(b, synth.Options{Seed: 1, Apps: 1, Migrations: 500, DataEvery: 20})
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if plan := Build(l, g, Options{Ranges: ranges, Regenerate: true}); len(plan.Problems) > 0 {
+			b.Fatal(plan.Problems[0].Message)
+		}
+	}
+}
+
 // TestSquashSameOnAnyCores: the files do not depend on how many cores
 // render them or in what order the renders finish (DESIGN.md's promise):
 // plans on one core and on all cores, repeated, are byte for byte equal.

@@ -34,12 +34,35 @@ import (
 // statement: regenerated runs must not bring in what the optimizer's list
 // did not (a CreateModel with Meta.indexes whose index a later RemoveIndex
 // drops, where the history had an AddIndex that ran at once).
+//
+// Successive lists share a growing prefix (the runs already decided), so
+// the replay resumes from a checkpoint at the prefix the last two lists
+// shared instead of from the start: regenerating a squash of n runs
+// replays about its length twice, not n times.
 func deferredClean(app string, start *state.Project) func([]m.Operation) bool {
-	start = start.Clone()
+	type checkpoint struct {
+		at      int
+		st      *state.Project
+		pending []pending
+	}
+	cp := checkpoint{st: start.Clone()}
+	var prev []m.Operation
 	return func(ops []m.Operation) bool {
-		st := start.Clone()
-		d := &deferredSQL{app: app}
-		for _, op := range ops {
+		shared := 0
+		for shared < len(ops) && shared < len(prev) && ops[shared] == prev[shared] {
+			shared++
+		}
+		prev = ops
+		if cp.at > shared {
+			cp = checkpoint{st: start.Clone()}
+		}
+		st := cp.st.Clone()
+		d := &deferredSQL{app: app, pending: slices.Clone(cp.pending)}
+		for i := cp.at; i < len(ops); i++ {
+			if i == shared && i > cp.at {
+				cp = checkpoint{at: i, st: st.Clone(), pending: slices.Clone(d.pending)}
+			}
+			op := ops[i]
 			if d.before(st, op) != nil || st.Apply(app, op) != nil {
 				return false
 			}

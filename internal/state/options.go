@@ -219,6 +219,25 @@ func (p *Project) dumpCached(texts map[python.Expr]string) map[string]ModelDump 
 // when they are equal.
 func Diff(a, b *Project) string { return a.Snapshot().Diff(b) }
 
+// DiffChanged is Diff for states cloned from one another: the models
+// both still share (neither changed them since) are equal and not dumped,
+// so comparing two states after a few operations costs what those
+// operations touched, not the whole project.
+func DiffChanged(a, b *Project) string {
+	x, y := New(a.Settings), New(b.Settings)
+	for k, m := range a.Models {
+		if b.Models[k] != m {
+			x.Models[k] = m
+		}
+	}
+	for k, m := range b.Models {
+		if a.Models[k] != m {
+			y.Models[k] = m
+		}
+	}
+	return Diff(x, y)
+}
+
 // Snapshot is a state's dump, taken once to compare other states with:
 // the squash planner takes the original history's while it optimizes.
 // A Snapshot is not safe for concurrent use (Diff extends its text cache).

@@ -316,3 +316,45 @@ class Migration(migrations.Migration):
 		t.Errorf("book fields: %+v", book.Fields)
 	}
 }
+
+// parseList reads an operations list of app "app".
+func parseList(t *testing.T, list string) []migration.Operation {
+	t.Helper()
+	src := "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    operations = " + list + "\n"
+	m, diags := migration.Read(migration.Key{App: "app", Name: "0001"}, "m.py", []byte(src), nil)
+	if len(diags) > 0 {
+		t.Fatal(diags[0].Message)
+	}
+	return m.Operations
+}
+
+// TestDiffChangedIsDiff: for states cloned from one another, comparing
+// only the models they no longer share finds what Diff finds.
+func TestDiffChangedIsDiff(t *testing.T) {
+	a := New(nil)
+	for _, op := range parseList(t, `[
+    migrations.CreateModel(name='A', fields=[('id', models.AutoField(primary_key=True))]),
+    migrations.CreateModel(name='B', fields=[('id', models.AutoField(primary_key=True)), ('a', models.ForeignKey(on_delete=models.CASCADE, to='app.a'))]),
+    migrations.CreateModel(name='C', fields=[('id', models.AutoField(primary_key=True))]),
+]`) {
+		if err := a.Apply("app", op); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, list := range []string{
+		`[migrations.AddField(model_name='c', name='x', field=models.IntegerField(default=0))]`,
+		`[migrations.RenameModel(old_name='A', new_name='Z')]`,
+		`[migrations.DeleteModel(name='C')]`,
+		`[migrations.AddField(model_name='c', name='x', field=models.IntegerField(default=0)), migrations.RemoveField(model_name='c', name='x')]`,
+	} {
+		b := a.Clone()
+		for _, op := range parseList(t, list) {
+			if err := b.Apply("app", op); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, want := DiffChanged(a, b), Diff(a, b); got != want {
+			t.Errorf("%s:\nDiffChanged %q\nDiff        %q", list, got, want)
+		}
+	}
+}
