@@ -22,6 +22,12 @@ func synthWith(tb testing.TB, o synth.Options) (*project.Loaded, *graph.Graph, [
 	if _, err := synth.Generate(dir, o); err != nil {
 		tb.Fatal(err)
 	}
+	return loadWhole(tb, dir)
+}
+
+// loadWhole loads dir, its graph, and a range of every app.
+func loadWhole(tb testing.TB, dir string) (*project.Loaded, *graph.Graph, []Range) {
+	tb.Helper()
 	l, err := project.Load(dir)
 	if err != nil {
 		tb.Fatal(err)

@@ -7,23 +7,13 @@ import (
 	"testing"
 
 	"github.com/djsquash/djsquash/internal/golden"
-	"github.com/djsquash/djsquash/internal/graph"
-	"github.com/djsquash/djsquash/internal/project"
 	"github.com/djsquash/djsquash/internal/synth"
 )
 
 // wholeProject plans the whole-project squash of dir.
 func wholeProject(t *testing.T, dir string, regenerate bool) *Plan {
 	t.Helper()
-	l, err := project.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := graph.Build(l.Migrations, graph.Options{Apps: l.AppLabels()})
-	var ranges []Range
-	for _, a := range l.Apps {
-		ranges = append(ranges, Range{App: a.Label})
-	}
+	l, g, ranges := loadWhole(t, dir)
 	plan := Build(l, g, Options{Ranges: ranges, Shorten: true, Regenerate: regenerate})
 	for _, p := range plan.Problems {
 		t.Errorf("%s (regenerate %v): %s", dir, regenerate, p)
