@@ -278,7 +278,7 @@ func TestResetMatchesMakemigrationsGenerated(t *testing.T) {
 		style  string
 		django int
 		models int
-	}{{"5.2", "5", 5, 200}, {"4.2", "4", 4, 80}} { // 4.2 writes as 5.2 does but for its style: fewer models
+	}{{"5.2", "5", 5, 140}, {"4.2", "4", 4, 80}} { // 4.2 writes as 5.2 does but for its style: fewer models
 		t.Run("django"+string(c.v), func(t *testing.T) {
 			t.Parallel()
 			g := newModelGen(17, c.models, c.django)

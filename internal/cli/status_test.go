@@ -95,7 +95,13 @@ func TestStatusMatchesShowmigrations(t *testing.T) {
 		v djangotest.Version
 		e djangotest.Engine
 	}{{"6.1", djangotest.SQLite}, {"5.2", djangotest.SQLite}, {"3.2", djangotest.SQLite}, {"5.2", djangotest.PostgreSQL}, {"5.2", djangotest.MySQL}} {
-		for _, st := range states {
+		for i, st := range states {
+			if c.e != djangotest.SQLite && i != 1 && i != len(states)-1 {
+				// Reading django_migrations is each engine's; the states
+				// are judged the same way: on the servers, partway and
+				// migrated with the squash only.
+				continue
+			}
 			t.Run(fmt.Sprintf("django%s-%s/%s", c.v, c.e, st.name), func(t *testing.T) {
 				t.Parallel()
 				p := newProject(t, src, c.v, c.e)
