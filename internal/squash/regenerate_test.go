@@ -40,6 +40,16 @@ func TestRegenerateNeverLonger(t *testing.T) {
 	optimized, regenerated := 0, 0
 	for _, dir := range dirs {
 		opt, reg := wholeProject(t, dir, false), wholeProject(t, dir, true)
+		// The same files every time (no map order in what is chosen).
+		if again := wholeProject(t, dir, true); len(again.Changes.Changes) != len(reg.Changes.Changes) {
+			t.Errorf("%s: %d files, then %d", dir, len(reg.Changes.Changes), len(again.Changes.Changes))
+		} else {
+			for i, c := range reg.Changes.Changes {
+				if a := again.Changes.Changes[i]; a.Path != c.Path || string(a.New) != string(c.New) {
+					t.Errorf("%s: %s differs between two plans", dir, c.Path)
+				}
+			}
+		}
 		if len(opt.Squashes) != len(reg.Squashes) {
 			t.Errorf("%s: %d squashes optimized, %d regenerated", dir, len(opt.Squashes), len(reg.Squashes))
 			continue
