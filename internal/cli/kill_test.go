@@ -136,7 +136,7 @@ func copyProject(t *testing.T, src string) string {
 }
 
 // TestKillTrials interrupts squash and prune of a 20-app, 1,000-migration
-// project at random moments, 35 times each with SIGKILL and 35 with
+// project at random moments, 25 times each with SIGKILL and 25 with
 // SIGINT. After a SIGINT the project is the old tree or the new one, with
 // no journal or temp file. After a SIGKILL it is one of those, or a journal
 // is left; then the next command (check) finishes the change, and the
@@ -193,7 +193,7 @@ func TestKillTrials(t *testing.T) {
 			t.Parallel()
 			r := rand.New(rand.NewPCG(14, uint64(i)))
 			outcomes := map[string]int{}
-			for trial := 0; trial < 35; trial++ {
+			for trial := 0; trial < 25; trial++ {
 				dir := linkProject(t, c.fromDir)
 				// Most trials land late, where the files are written.
 				delay := time.Duration(float64(c.took) * (0.3 + 0.9*r.Float64()))

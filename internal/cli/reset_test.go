@@ -205,7 +205,9 @@ func TestResetDeploys(t *testing.T) {
 		v      djangotest.Version
 		engine djangotest.Engine
 	}{{"6.1", djangotest.SQLite}, {"6.1", djangotest.PostgreSQL}, {"6.1", djangotest.MySQL},
-		{"5.2", djangotest.SQLite}, {"5.2", djangotest.PostgreSQL}, {"5.2", djangotest.MySQL}, {"4.2", djangotest.SQLite}, {"3.2", djangotest.SQLite}} {
+		// What differs between engines is the schema editor's, the same in
+		// 5.2 and 6.1: the newest on every engine, the older on SQLite.
+		{"5.2", djangotest.SQLite}, {"4.2", djangotest.SQLite}, {"3.2", djangotest.SQLite}} {
 		t.Run(fmt.Sprintf("django%s_%s", c.v, c.engine), func(t *testing.T) {
 			t.Parallel()
 			style := string(c.v[0])
