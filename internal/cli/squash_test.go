@@ -147,6 +147,12 @@ func TestSquashMigrates(t *testing.T) {
 			if c.engine != djangotest.SQLite && !current {
 				continue // older versions on SQLite: what they read and load; keep CI short
 			}
+			if c.v == "4.2" && name != "example" && name != "synthetic" {
+				// 4.2 (out of support since April 2026) reads what 5.2
+				// and 3.2, on either side of it, read: the example and the
+				// generated project cover it.
+				continue
+			}
 			// What differs between engines is the schema editor's, the same
 			// in 5.2 and 6.1: the newest runs every engine, 5.2 SQLite, but
 			// for the deferred statements, whose order is each engine's.
