@@ -135,18 +135,32 @@ type fieldKey struct{ model, field string }
 // (renamed or not), and which the run added anew.
 type identities struct {
 	model map[string]string // lowercased name now -> at the start ("" new)
-	field map[fieldKey]fieldKey
-	// added is the AddField that added a field to a model that existed
+	field map[fieldKey]*fieldID
+}
+
+// fieldID is what the run says of one field, by its name now.
+type fieldID struct {
+	// from is the field at the start it is (renamed or not); nil for a
+	// field the run added.
+	from *fieldKey
+	// added is the AddField that added it to a model that existed
 	// before the run: its default is what the table's rows got.
-	added map[fieldKey]*m.AddField
-	// oneOff marks fields altered with preserve_default=False: a one-off
-	// default filled rows the final field would not fill.
-	oneOff map[fieldKey]bool
+	added *m.AddField
+	// oneOff marks a field altered with preserve_default=False: a
+	// one-off default filled rows the final field would not fill.
+	oneOff bool
+}
+
+// kept is the field at the start that the field now is, or nil.
+func (id *identities) kept(k fieldKey) *fieldKey {
+	if f := id.field[k]; f != nil {
+		return f.from
+	}
+	return nil
 }
 
 func follow(s0 *state.Project, app string, run []m.Operation) *identities {
-	id := &identities{model: map[string]string{}, field: map[fieldKey]fieldKey{},
-		added: map[fieldKey]*m.AddField{}, oneOff: map[fieldKey]bool{}}
+	id := &identities{model: map[string]string{}, field: map[fieldKey]*fieldID{}}
 	for k, md := range s0.Models {
 		if k.App != app {
 			continue
@@ -154,40 +168,18 @@ func follow(s0 *state.Project, app string, run []m.Operation) *identities {
 		id.model[k.Model] = k.Model
 		for _, f := range md.Fields {
 			fk := fieldKey{k.Model, f.Name}
-			id.field[fk] = fk
+			id.field[fk] = &fieldID{from: &fk}
 		}
 	}
 	dropModel := func(model string) {
 		delete(id.model, model)
-		for _, mp := range []any{id.field, id.added, id.oneOff} {
-			switch x := mp.(type) {
-			case map[fieldKey]fieldKey:
-				maps.DeleteFunc(x, func(k fieldKey, _ fieldKey) bool { return k.model == model })
-			case map[fieldKey]*m.AddField:
-				maps.DeleteFunc(x, func(k fieldKey, _ *m.AddField) bool { return k.model == model })
-			case map[fieldKey]bool:
-				maps.DeleteFunc(x, func(k fieldKey, _ bool) bool { return k.model == model })
-			}
-		}
+		maps.DeleteFunc(id.field, func(k fieldKey, _ *fieldID) bool { return k.model == model })
 	}
 	moveField := func(from, to fieldKey) {
-		if v, ok := id.field[from]; ok {
-			id.field[to] = v
+		if f, ok := id.field[from]; ok {
+			id.field[to] = f
 			delete(id.field, from)
 		}
-		if v, ok := id.added[from]; ok {
-			id.added[to] = v
-			delete(id.added, from)
-		}
-		if id.oneOff[from] {
-			id.oneOff[to] = true
-			delete(id.oneOff, from)
-		}
-	}
-	dropField := func(k fieldKey) {
-		delete(id.field, k)
-		delete(id.added, k)
-		delete(id.oneOff, k)
 	}
 	for _, op := range run {
 		switch o := op.(type) {
@@ -201,42 +193,33 @@ func follow(s0 *state.Project, app string, run []m.Operation) *identities {
 			old, nw := lower(o.OldName), lower(o.NewName)
 			id.model[nw] = id.model[old]
 			delete(id.model, old)
-			var keys []fieldKey
-			for _, mp := range []map[fieldKey]bool{keySet(id.field), keySet(id.added), id.oneOff} {
-				for k := range mp {
-					if k.model == old && !slices.Contains(keys, k) {
-						keys = append(keys, k)
-					}
+			for _, k := range slices.Collect(maps.Keys(id.field)) {
+				if k.model == old {
+					moveField(k, fieldKey{nw, k.field})
 				}
-			}
-			for _, k := range keys {
-				moveField(k, fieldKey{nw, k.field})
 			}
 		case *m.AddField:
 			k := fieldKey{lower(o.Model), o.Field}
-			dropField(k)
+			f := &fieldID{}
 			if id.model[k.model] != "" {
-				id.added[k] = o
+				f.added = o
 			}
+			id.field[k] = f
 		case *m.RemoveField:
-			dropField(fieldKey{lower(o.Model), o.Field})
+			delete(id.field, fieldKey{lower(o.Model), o.Field})
 		case *m.RenameField:
 			moveField(fieldKey{lower(o.Model), o.OldName}, fieldKey{lower(o.Model), o.NewName})
 		case *m.AlterField:
 			if !m.PreservesDefault(o.Op.Value(o.PreserveDefault)) {
-				id.oneOff[fieldKey{lower(o.Model), o.Field}] = true
+				k := fieldKey{lower(o.Model), o.Field}
+				if id.field[k] == nil {
+					id.field[k] = &fieldID{}
+				}
+				id.field[k].oneOff = true
 			}
 		}
 	}
 	return id
-}
-
-func keySet[V any](mp map[fieldKey]V) map[fieldKey]bool {
-	out := make(map[fieldKey]bool, len(mp))
-	for k := range mp {
-		out[k] = true
-	}
-	return out
 }
 
 func lower(s string) string { return strings.ToLower(s) }
@@ -464,8 +447,10 @@ func sortedKeys(p *state.Project, app string) []state.ModelKey {
 func (d *differ) survives(model, field string) bool {
 	if d.kept == nil {
 		d.kept = make(map[fieldKey]bool, len(d.id.field))
-		for _, v := range d.id.field {
-			d.kept[v] = true
+		for _, f := range d.id.field {
+			if f.from != nil {
+				d.kept[*f.from] = true
+			}
 		}
 	}
 	return d.kept[fieldKey{model, field}]
@@ -551,7 +536,7 @@ func (d *differ) renameFields(m1 *state.Model) error {
 	type rename struct{ from, to string }
 	var pending []rename
 	for _, f := range m1.Fields {
-		if from, ok := d.id.field[fieldKey{model, f.Name}]; ok && from.field != f.Name {
+		if from := d.id.kept(fieldKey{model, f.Name}); from != nil && from.field != f.Name {
 			pending = append(pending, rename{from.field, f.Name})
 		}
 	}
@@ -591,15 +576,17 @@ func (d *differ) alter(m1 *state.Model) error {
 	for _, f := range m1.Fields {
 		k := fieldKey{model, f.Name}
 		cur := d.w.Models[mk].Field(f.Name)
-		if _, kept := d.id.field[k]; kept && cur == nil {
+		kept, id := d.id.kept(k) != nil, d.id.field[k]
+		if kept && cur == nil {
 			return fmt.Errorf("field %s.%s is not there", m1.Name, f.Name)
 		}
-		if _, kept := d.id.field[k]; !kept {
+		if !kept {
 			if cur != nil {
 				return fmt.Errorf("field %s.%s is in the way", m1.Name, f.Name)
 			}
 			add := &m.AddField{Op: op("AddField"), Model: model, Field: f.Name, Value: f.Value}
-			if a := d.id.added[k]; a != nil {
+			if id != nil && id.added != nil {
+				a := id.added
 				v, pd := a.Op.Value(a.Value), a.Op.Value(a.PreserveDefault)
 				if !m.PreservesDefault(pd) || m.DefaultText(v) != m.DefaultText(f.Value) {
 					// The rows there get the history's default.
@@ -610,7 +597,7 @@ func (d *differ) alter(m1 *state.Model) error {
 				return err
 			}
 			cur = d.w.Models[mk].Field(f.Name)
-		} else if d.id.oneOff[k] && !same(cur.Value, f.Value) {
+		} else if id.oneOff && !same(cur.Value, f.Value) {
 			return fmt.Errorf("%s.%s was altered with a one-off default", m1.Name, f.Name)
 		}
 		if !same(cur.Value, f.Value) {
