@@ -338,23 +338,17 @@ func printSquashSummary(e *env, rep squashReport) {
 	}
 	for _, app := range apps {
 		ss := byApp[app]
-		replaced, before, optimized, after, runs, regenerated := 0, 0, 0, 0, 0, 0
+		t := sumSquashes(ss)
 		var names []string
 		for _, s := range ss {
-			replaced += len(s.Replaces)
-			before += s.Before
-			optimized += s.Optimized
-			after += s.After
-			runs += s.Runs
-			regenerated += s.Regenerated
 			names = append(names, s.Name)
 		}
-		fmt.Fprintf(e.stdout, "%s: %s replaced by %s\n", app, plural(replaced, "migration", "migrations"), strings.Join(names, ", "))
+		fmt.Fprintf(e.stdout, "%s: %s replaced by %s\n", app, plural(t.replaced, "migration", "migrations"), strings.Join(names, ", "))
 		if rep.Strategy == "regenerate" {
-			fmt.Fprintf(e.stdout, "  operations: %d -> %d (the optimizer's %d; %d of %s regenerated)\n", before, after, optimized,
-				regenerated, plural(runs, "run of schema operations", "runs of schema operations"))
+			fmt.Fprintf(e.stdout, "  operations: %d -> %d (the optimizer's %d; %d of %s regenerated)\n", t.before, t.after, t.optimized,
+				t.regenerated, plural(t.runs, "run of schema operations", "runs of schema operations"))
 		} else {
-			fmt.Fprintf(e.stdout, "  operations: %d -> %d\n", before, after)
+			fmt.Fprintf(e.stdout, "  operations: %d -> %d\n", t.before, t.after)
 		}
 		for _, sp := range rep.Splits {
 			if sp.App == app {
@@ -382,20 +376,32 @@ func printSquashSummary(e *env, rep squashReport) {
 		}
 	}
 	if len(rep.Squashes) > 1 { // one squash's own line says it all
-		replaced, before, optimized, after := 0, 0, 0, 0
-		for _, s := range rep.Squashes {
-			replaced += len(s.Replaces)
-			before += s.Before
-			optimized += s.Optimized
-			after += s.After
-		}
-		fmt.Fprintf(e.stdout, "total: %s replaced by %s; operations %d -> %d", plural(replaced, "migration", "migrations"),
-			plural(len(rep.Squashes), "file", "files"), before, after)
+		t := sumSquashes(rep.Squashes)
+		fmt.Fprintf(e.stdout, "total: %s replaced by %s; operations %d -> %d", plural(t.replaced, "migration", "migrations"),
+			plural(len(rep.Squashes), "file", "files"), t.before, t.after)
 		if rep.Strategy == "regenerate" {
-			fmt.Fprintf(e.stdout, " (the optimizer's %d)", optimized)
+			fmt.Fprintf(e.stdout, " (the optimizer's %d)", t.optimized)
 		}
 		fmt.Fprintln(e.stdout)
 	}
+}
+
+// squashTotals are the counts of several squashes added up.
+type squashTotals struct {
+	replaced, before, optimized, after, runs, regenerated int
+}
+
+func sumSquashes(ss []squashJSON) squashTotals {
+	var t squashTotals
+	for _, s := range ss {
+		t.replaced += len(s.Replaces)
+		t.before += s.Before
+		t.optimized += s.Optimized
+		t.after += s.After
+		t.runs += s.Runs
+		t.regenerated += s.Regenerated
+	}
+	return t
 }
 
 // checkDatabases finds databases that applied part of a range (some of
